@@ -1,0 +1,57 @@
+"""Vosk (Kaldi) engine: small, fast, streaming-capable; the French model is installed by a command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import vosk as vosk_api
+
+from speech.engines.base import SAMPLE_RATE, Transcript, Word
+from speech.errors import SpeechModelUnavailable
+
+# Kaldi logs every model load to stderr; workers log through Python logging instead.
+vosk_api.SetLogLevel(-1)
+
+CHUNK_FRAMES = 4000
+
+
+class VoskEngine:
+    name = "vosk"
+
+    def __init__(self, model_path: str | Path, *, sample_rate: int = SAMPLE_RATE) -> None:
+        path = Path(model_path)
+        self.model_path = str(path)
+        self.sample_rate = sample_rate
+        try:
+            self._model = vosk_api.Model(str(path))
+        except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
+            raise SpeechModelUnavailable(detail=f"Vosk could not load the model in {path}: {exc}") from exc
+
+    def transcribe(self, samples: npt.NDArray[np.float32]) -> Transcript:
+        recognizer = vosk_api.KaldiRecognizer(self._model, self.sample_rate)
+        recognizer.SetWords(True)
+        recognizer.SetPartialWords(False)
+        pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+        chunk_bytes = CHUNK_FRAMES * 2
+        results: list[dict[str, Any]] = []
+        for offset in range(0, len(pcm), chunk_bytes):
+            if recognizer.AcceptWaveform(pcm[offset : offset + chunk_bytes]):
+                results.append(json.loads(recognizer.Result()))
+        results.append(json.loads(recognizer.FinalResult()))
+
+        texts = [result.get("text", "").strip() for result in results]
+        words = [
+            Word(
+                word=str(item["word"]),
+                start=float(item["start"]),
+                end=float(item["end"]),
+                conf=float(item["conf"]) if "conf" in item else None,
+            )
+            for result in results
+            for item in result.get("result", [])
+        ]
+        return Transcript(text=" ".join(t for t in texts if t), words=words)
