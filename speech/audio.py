@@ -129,15 +129,10 @@ def _decode_stream(
         try:
             for frame in container.decode(audio_stream):
                 for resampled in resampler.resample(frame):
-                    chunk = resampled.to_ndarray().reshape(-1)
-                    chunks.append(chunk)
-                    decoded += chunk.size
+                    chunks.append(resampled.to_ndarray().reshape(-1))
+                    decoded += chunks[-1].size
                 if max_samples is not None and decoded > max_samples:
                     raise AudioTooLong(detail=f"more than {max_duration_s} s of audio")
-            for resampled in resampler.resample(None):
-                chunk = resampled.to_ndarray().reshape(-1)
-                chunks.append(chunk)
-                decoded += chunk.size
         except (av.FFmpegError, ValueError, EOFError) as exc:
             if reader.exceeded:
                 raise AudioTooLarge(detail=f"more than {max_bytes} bytes") from exc
@@ -145,6 +140,9 @@ def _decode_stream(
                 raise AudioUnreadable(detail=f"{format_name} stream could not be decoded: {exc}") from exc
             # A phone that lost the network mid-upload leaves a truncated file: keep what was decoded.
             logger.warning("Audio decoding stopped early (%s), keeping %.2f s", exc, decoded / SAMPLE_RATE)
+        for resampled in resampler.resample(None):
+            chunks.append(resampled.to_ndarray().reshape(-1))
+            decoded += chunks[-1].size
 
     if reader.exceeded:
         raise AudioTooLarge(detail=f"more than {max_bytes} bytes")

@@ -29,7 +29,9 @@ class TranscriptionResult:
         return self.decode_seconds + self.transcribe_seconds
 
 
-def transcribe_audio(source: str | Path | BinaryIO, *, engine: SpeechEngine | None = None) -> TranscriptionResult:
+def transcribe_audio(
+    source: str | Path | BinaryIO, *, engine: SpeechEngine | None = None
+) -> TranscriptionResult:
     """Decode `source` within the settings' limits and transcribe it.
 
     Raises the SpeechError subclasses of speech.errors; NoSpeech for silence (checked before the engine

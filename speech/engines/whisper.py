@@ -27,7 +27,9 @@ class WhisperEngine:
     ) -> None:
         path = Path(model_path)
         if not (path / "model.bin").is_file():
-            raise SpeechModelUnavailable(detail=f"no model.bin in {path}: not a faster-whisper model directory")
+            raise SpeechModelUnavailable(
+                detail=f"no model.bin in {path}: not a faster-whisper model directory"
+            )
         from faster_whisper import WhisperModel
 
         self.model_path = str(path)
@@ -63,7 +65,12 @@ class WhisperEngine:
                 token = word.word.strip()
                 if token:
                     words.append(
-                        Word(word=token, start=float(word.start), end=float(word.end), conf=float(word.probability))
+                        Word(
+                            word=token,
+                            start=float(word.start),
+                            end=float(word.end),
+                            conf=float(word.probability),
+                        )
                     )
         text = " ".join(t for t in texts if t)
         return Transcript(text=text, words=words, language=info.language)
