@@ -1,0 +1,112 @@
+"""Input and output shapes of the API. No business logic here: services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from declarations.categories import Category, Kind
+from declarations.models import Declaration, Review, Step
+
+
+class ReviewOutputSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.get_username")
+
+    class Meta:
+        model = Review
+        fields = ["decision", "comment", "changes", "reviewer", "created_at"]
+
+
+class StepOutputSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(allow_null=True)
+    job_title = serializers.CharField(allow_null=True)
+    review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Step
+        fields = [
+            "id", "category", "kind", "status", "date", "count", "organization", "job_title", "rome_code",
+            "duration_minutes", "evidence", "evidence_start", "evidence_end", "confidence",
+            "demarche_pourquoi", "demarche_quoi", "origin", "hours", "decision", "review",
+        ]
+
+    def to_representation(self, instance: Step) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        for field in ("organization", "job_title"):
+            data[field] = data[field] or None
+        return data
+
+    def get_review(self, step: Step) -> dict[str, Any] | None:
+        reviews = list(step.reviews.all())
+        return ReviewOutputSerializer(reviews[-1]).data if reviews else None
+
+
+class DeclarationOutputSerializer(serializers.ModelSerializer):
+    steps = StepOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Declaration
+        fields = [
+            "id", "client_id", "status", "error", "error_code", "recorded_at", "source", "transcript",
+            "words", "audio_duration_s", "created_at", "submitted_at", "reviewed_at", "steps",
+        ]
+
+
+class DeclarationCreateInputSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField()
+    recorded_at = serializers.DateTimeField()
+    audio = serializers.FileField(required=False, allow_empty_file=True)
+    text = serializers.CharField(required=False, max_length=20_000, trim_whitespace=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("audio" in attrs) == ("text" in attrs):
+            raise serializers.ValidationError(_("Envoyez soit une note vocale (audio), soit un texte (text)."))
+        return attrs
+
+
+class StepFieldsInputSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Category.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    status = serializers.ChoiceField(choices=Step.Status.choices, required=False)
+    date = serializers.DateField(required=False, allow_null=True)
+    count = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
+    organization = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
+    job_title = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=24 * 60)
+
+
+class StepCorrectionInputSerializer(StepFieldsInputSerializer):
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+
+
+class ReviewInputSerializer(StepCorrectionInputSerializer):
+    decision = serializers.ChoiceField(choices=[Step.Decision.VALIDATED, Step.Decision.REJECTED])
+    hours = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class WeeksQueryInputSerializer(serializers.Serializer):
+    # `from` is a Python keyword: declared below with its public name.
+    to = serializers.DateField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField()
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError(_("La date de début doit précéder la date de fin."))
+        if (attrs["to"] - attrs["from"]).days > 366:
+            raise serializers.ValidationError(_("La période demandée ne peut pas dépasser un an."))
+        return attrs
+
+
+class WeekOutputSerializer(serializers.Serializer):
+    week = serializers.CharField()
+    week_start = serializers.DateField()
+    declared_hours = serializers.DecimalField(max_digits=7, decimal_places=2)
+    validated_hours = serializers.DecimalField(max_digits=7, decimal_places=2)
+    target_hours = serializers.DecimalField(max_digits=7, decimal_places=2)

@@ -1,0 +1,28 @@
+from django.urls import path
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from declarations.api import views
+
+urlpatterns = [
+    path("auth/token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
+    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("declarations/", views.DeclarationListCreateApi.as_view(), name="declarations"),
+    path("declarations/<int:declaration_id>/", views.DeclarationDetailApi.as_view(), name="declaration"),
+    path(
+        "declarations/<int:declaration_id>/confirm/",
+        views.DeclarationConfirmApi.as_view(),
+        name="declaration-confirm",
+    ),
+    path(
+        "declarations/<int:declaration_id>/steps/",
+        views.DeclarationStepCreateApi.as_view(),
+        name="declaration-steps",
+    ),
+    path("steps/<int:step_id>/", views.StepDetailApi.as_view(), name="step"),
+    path("steps/<int:step_id>/review/", views.StepReviewApi.as_view(), name="step-review"),
+    path(
+        "beneficiaries/<int:beneficiary_id>/weeks/",
+        views.BeneficiaryWeeksApi.as_view(),
+        name="beneficiary-weeks",
+    ),
+]

@@ -1,0 +1,252 @@
+"""The domain: structures, people and their roles, declarations, steps and the review trail."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from declarations.categories import Category, Kind
+
+
+class Structure(models.Model):
+    class Kind(models.TextChoices):
+        MISSION_LOCALE = "mission_locale", _("Mission Locale")
+        FRANCE_TRAVAIL = "france_travail", _("Agence France Travail")
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=32, choices=Kind.choices, default=Kind.MISSION_LOCALE)
+    # Hours rules are data: null means the CEJ default (15 h).
+    weekly_target_hours = models.DecimalField(
+        _("objectif hebdomadaire (heures)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategoryWeight(models.Model):
+    """A structure's override of the hours a validated step of a category counts."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="category_weights")
+    category = models.CharField(_("catégorie"), max_length=32, choices=Category.choices)
+    hours = models.DecimalField(_("heures"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("pondération de catégorie")
+        verbose_name_plural = _("pondérations de catégorie")
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "category"], name="unique_weight_per_category"),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="weight_hours_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.structure} · {self.category} = {self.hours} h"
+
+
+class Counsellor(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counsellor")
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="counsellors")
+
+    class Meta:
+        verbose_name = _("conseiller")
+        verbose_name_plural = _("conseillers")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class Beneficiary(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="beneficiary"
+    )
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="beneficiaries")
+    counsellor = models.ForeignKey(
+        Counsellor, on_delete=models.PROTECT, related_name="portfolio", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("jeune")
+        verbose_name_plural = _("jeunes")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class Manager(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="manager")
+    structures = models.ManyToManyField(Structure, related_name="managers")
+
+    class Meta:
+        verbose_name = _("responsable de programme")
+        verbose_name_plural = _("responsables de programme")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def audio_storage_key(instance: Declaration, filename: str) -> str:
+    # Storage keys never derive from user input: neither the client's file name nor its content type.
+    return f"audio/{instance.recorded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Declaration(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("reçue")
+        TRANSCRIBING = "transcribing", _("transcription en cours")
+        EXTRACTING = "extracting", _("analyse en cours")
+        TO_CONFIRM = "to_confirm", _("à confirmer")
+        SUBMITTED = "submitted", _("envoyée au conseiller")
+        REVIEWED = "reviewed", _("traitée par le conseiller")
+        FAILED = "failed", _("échec")
+
+    class Source(models.TextChoices):
+        AUDIO = "audio", _("note vocale")
+        TEXT = "text", _("texte")
+
+    PROCESSING_STATUSES = (Status.RECEIVED, Status.TRANSCRIBING, Status.EXTRACTING)
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="declarations")
+    client_id = models.UUIDField(_("identifiant de l'application"))
+    recorded_at = models.DateTimeField(_("enregistrée le"))
+    source = models.CharField(max_length=8, choices=Source.choices)
+    audio = models.FileField(upload_to=audio_storage_key, max_length=255, blank=True)
+    audio_size = models.PositiveBigIntegerField(null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    error = models.CharField(_("erreur"), max_length=300, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    transcript = models.TextField(_("transcription"), blank=True)
+    words = models.JSONField(default=list, blank=True)
+    engine = models.CharField(max_length=32, blank=True)
+    engine_model = models.CharField(max_length=200, blank=True)
+    audio_duration_s = models.FloatField(null=True, blank=True)
+    decode_seconds = models.FloatField(null=True, blank=True)
+    transcribe_seconds = models.FloatField(null=True, blank=True)
+    extract_seconds = models.FloatField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("déclaration")
+        verbose_name_plural = _("déclarations")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            # Phones retry uploads: the same client_id must never create a second declaration.
+            models.UniqueConstraint(fields=["beneficiary", "client_id"], name="unique_client_id_per_beneficiary"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["beneficiary", "-recorded_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Déclaration {self.pk} ({self.get_status_display()})"
+
+
+class Step(models.Model):
+    class Status(models.TextChoices):
+        DONE = "done", _("réalisée")
+        PLANNED = "planned", _("prévue")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("à valider")
+        VALIDATED = "validated", _("validée")
+        REJECTED = "rejected", _("refusée")
+
+    class Origin(models.TextChoices):
+        EXTRACTED = "extracted", _("reconnue automatiquement")
+        BENEFICIARY = "beneficiary", _("ajoutée par le jeune")
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.EXTRACTED)
+    category = models.CharField(_("catégorie"), max_length=32, choices=Category.choices)
+    kind = models.CharField(_("type de démarche"), max_length=32, choices=Kind.choices)
+    status = models.CharField(_("réalisation"), max_length=8, choices=Status.choices, default=Status.DONE)
+    date = models.DateField(_("date"), null=True, blank=True)
+    # The day the step counts for: its date, else the recording day (Europe/Paris).
+    activity_date = models.DateField()
+    count = models.PositiveIntegerField(_("nombre"), null=True, blank=True)
+    organization = models.CharField(_("organisme"), max_length=200, blank=True)
+    job_title = models.CharField(_("métier"), max_length=200, blank=True)
+    rome_code = models.CharField(_("code ROME"), max_length=5, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), null=True, blank=True)
+    evidence = models.TextField(_("extrait"), blank=True)
+    evidence_start = models.PositiveIntegerField(null=True, blank=True)
+    evidence_end = models.PositiveIntegerField(null=True, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    demarche_pourquoi = models.CharField(max_length=16, blank=True)
+    demarche_quoi = models.CharField(max_length=16, blank=True)
+    hours = models.DecimalField(_("heures"), max_digits=5, decimal_places=2, default=Decimal("0"))
+    decision = models.CharField(
+        _("décision"), max_length=16, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("démarche")
+        verbose_name_plural = _("démarches")
+        ordering = ["declaration_id", "position", "id"]
+        indexes = [
+            models.Index(fields=["activity_date", "decision"]),
+            models.Index(fields=["category"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gte=0), name="step_hours_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.activity_date:%d/%m/%Y})"
+
+    @property
+    def is_health(self) -> bool:
+        return self.category == Category.SANTE
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class Review(models.Model):
+    """One counsellor decision on one step. Append-only: the audit trail is never rewritten."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(max_length=16, choices=Step.Decision.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    # {"field": [before, after]} for every field the counsellor corrected with this decision.
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} par {self.reviewer} le {self.created_at:%d/%m/%Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("reviews are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("reviews are append-only")

@@ -1,0 +1,90 @@
+"""The queued part of the flow: audio → transcript → steps → "to_confirm", or "failed" with a reason."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from declarations.extraction import get_extractor
+from declarations.models import Declaration
+from declarations.services import store_extracted_steps
+from speech.errors import SpeechError
+from speech.services import transcribe_audio
+
+logger = logging.getLogger(__name__)
+
+PROCESSING_ERROR_CODE = "processing_error"
+
+
+def _claim(declaration_id: int) -> Declaration | None:
+    """Move a queued declaration into processing; None when there is nothing (left) to do."""
+    with transaction.atomic():
+        declaration = (
+            Declaration.objects.select_for_update()
+            .select_related("beneficiary__structure")
+            .filter(pk=declaration_id)
+            .first()
+        )
+        if declaration is None or declaration.status not in Declaration.PROCESSING_STATUSES:
+            return None
+        declaration.attempts += 1
+        declaration.status = (
+            Declaration.Status.TRANSCRIBING
+            if declaration.source == Declaration.Source.AUDIO
+            else Declaration.Status.EXTRACTING
+        )
+        declaration.save(update_fields=["attempts", "status", "updated_at"])
+        return declaration
+
+
+def process_declaration(declaration_id: int) -> str | None:
+    """Run the pipeline once. Idempotent: a declaration past processing is left as it is."""
+    declaration = _claim(declaration_id)
+    if declaration is None:
+        return None
+    try:
+        if declaration.source == Declaration.Source.AUDIO:
+            with default_storage.open(declaration.audio.name, "rb") as audio:
+                result = transcribe_audio(audio)
+            declaration.transcript = result.text
+            declaration.words = [word.as_dict() for word in result.words]
+            declaration.engine = result.engine
+            declaration.engine_model = result.model
+            declaration.audio_duration_s = result.duration_s
+            declaration.decode_seconds = result.decode_seconds
+            declaration.transcribe_seconds = result.transcribe_seconds
+            declaration.status = Declaration.Status.EXTRACTING
+            declaration.save()
+        started = time.perf_counter()
+        extracted = get_extractor().extract(declaration.transcript, recorded_at=declaration.recorded_at)
+        with transaction.atomic():
+            store_extracted_steps(declaration=declaration, extracted=extracted)
+            declaration.extract_seconds = time.perf_counter() - started
+            declaration.status = Declaration.Status.TO_CONFIRM
+            declaration.processed_at = timezone.now()
+            declaration.error = declaration.error_code = ""
+            declaration.save()
+    except SpeechError as exc:
+        logger.info("declaration %s failed: %s (%s)", declaration_id, exc.code, exc.detail)
+        _fail(declaration, exc.code, exc.message)
+    except Exception:
+        logger.exception("declaration %s failed unexpectedly", declaration_id)
+        _fail(
+            declaration,
+            PROCESSING_ERROR_CODE,
+            _("Une erreur est survenue pendant le traitement de la note. Elle sera examinée."),
+        )
+    return declaration.status
+
+
+def _fail(declaration: Declaration, code: str, message: str) -> None:
+    declaration.status = Declaration.Status.FAILED
+    declaration.error_code = code
+    declaration.error = message
+    declaration.processed_at = timezone.now()
+    declaration.save(update_fields=["status", "error_code", "error", "processed_at", "updated_at"])

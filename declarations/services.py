@@ -1,0 +1,272 @@
+"""Writes. Keyword-only, typed, atomic; each raises a DomainError the API turns into a 4xx."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from declarations.categories import CATEGORY_OF_KIND, KINDS_BY_CATEGORY, default_kind
+from declarations.extraction.types import ExtractedStep
+from declarations.hours import category_hours, local_date
+from declarations.models import Beneficiary, Declaration, Review, Step
+
+
+class DomainError(Exception):
+    """A rule of the domain said no. `code` is stable for the app; `message` is French for people."""
+
+    status_code = 400
+
+    def __init__(self, code: str, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+EDITABLE_STEP_FIELDS = (
+    "category", "kind", "status", "date", "count", "organization", "job_title", "duration_minutes",
+)
+
+
+@dataclass(frozen=True)
+class CreatedDeclaration:
+    declaration: Declaration
+    created: bool
+
+
+def create_declaration(
+    *,
+    beneficiary: Beneficiary,
+    client_id: uuid.UUID,
+    recorded_at: datetime,
+    audio: File[bytes] | None = None,
+    text: str | None = None,
+) -> CreatedDeclaration:
+    """Store a note and queue it. Idempotent on (beneficiary, client_id): retries never duplicate."""
+    existing = Declaration.objects.filter(beneficiary=beneficiary, client_id=client_id).first()
+    if existing is not None:
+        return CreatedDeclaration(existing, created=False)
+    if (audio is None) == (text is None):
+        raise DomainError("invalid_payload", _("Envoyez soit une note vocale, soit un texte."))
+    if audio is not None and audio.size is not None and audio.size > settings.SPEECH_MAX_UPLOAD_BYTES:
+        limit_mb = settings.SPEECH_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise DomainError(
+            "audio_too_large",
+            _("La note vocale dépasse la taille maximale de %(mb)s Mo.") % {"mb": limit_mb},
+            status_code=413,
+        )
+    declaration = Declaration(
+        beneficiary=beneficiary,
+        client_id=client_id,
+        recorded_at=recorded_at,
+        source=Declaration.Source.AUDIO if audio is not None else Declaration.Source.TEXT,
+        transcript=text or "",
+    )
+    if audio is not None:
+        declaration.audio_size = audio.size
+        declaration.audio.save("note", audio, save=False)
+    try:
+        with transaction.atomic():
+            declaration.save()
+    except IntegrityError:
+        # A concurrent retry of the same note won the race: keep its declaration, drop our copy.
+        if declaration.audio:
+            declaration.audio.delete(save=False)
+        winner = Declaration.objects.get(beneficiary=beneficiary, client_id=client_id)
+        return CreatedDeclaration(winner, created=False)
+    transaction.on_commit(lambda: _enqueue(declaration.pk))
+    return CreatedDeclaration(declaration, created=True)
+
+
+def _enqueue(declaration_id: int) -> None:
+    from declarations.tasks import process_declaration
+
+    process_declaration.delay(declaration_id)
+
+
+def store_extracted_steps(*, declaration: Declaration, extracted: list[ExtractedStep]) -> list[Step]:
+    """Replace the declaration's extracted steps (a re-run never duplicates them)."""
+    structure = declaration.beneficiary.structure
+    declaration.steps.filter(origin=Step.Origin.EXTRACTED).delete()
+    steps = [
+        Step(
+            declaration=declaration,
+            position=index,
+            origin=Step.Origin.EXTRACTED,
+            category=item.category,
+            kind=item.kind,
+            status=item.status,
+            date=item.date,
+            activity_date=item.date or local_date(declaration.recorded_at),
+            count=item.count,
+            organization=(item.organization or "")[:200],
+            job_title=(item.job_title or "")[:200],
+            rome_code=item.rome_code or "",
+            duration_minutes=item.duration_minutes,
+            evidence=item.evidence,
+            evidence_start=item.start,
+            evidence_end=item.end,
+            confidence=item.confidence,
+            demarche_pourquoi=item.demarche_pourquoi or "",
+            demarche_quoi=item.demarche_quoi or "",
+            hours=category_hours(structure, item.category),
+        )
+        for index, item in enumerate(extracted)
+    ]
+    return Step.objects.bulk_create(steps)
+
+
+def _require_status(declaration: Declaration, status: str, code: str, message: str) -> None:
+    if declaration.status != status:
+        raise Conflict(code, message)
+
+
+def _require_beneficiary_can_edit(declaration: Declaration) -> None:
+    _require_status(
+        declaration,
+        Declaration.Status.TO_CONFIRM,
+        "declaration_not_editable",
+        _("Cette déclaration ne peut plus être modifiée."),
+    )
+
+
+def _apply_step_fields(step: Step, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set the given fields, keep kind and category coherent, return {field: [before, after]}."""
+    changes: dict[str, list[Any]] = {}
+    category = data.get("category", step.category)
+    kind = data.get("kind")
+    if kind is None and category != step.category:
+        kind = step.kind if CATEGORY_OF_KIND.get(step.kind) == category else default_kind(category)
+    if kind is not None:
+        data = {**data, "kind": kind}
+    if data.get("kind", step.kind) not in KINDS_BY_CATEGORY.get(category, ()):
+        raise DomainError("kind_category_mismatch", _("Ce type de démarche n'appartient pas à cette catégorie."))
+    for field in EDITABLE_STEP_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if field in ("organization", "job_title"):
+            value = value or ""
+        before = getattr(step, field)
+        if before != value:
+            changes[field] = [_jsonable(before), _jsonable(value)]
+            setattr(step, field, value)
+    step.activity_date = step.date or local_date(step.declaration.recorded_at)
+    return changes
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def update_step(*, step: Step, data: dict[str, Any]) -> Step:
+    declaration = Declaration.objects.select_for_update().get(pk=step.declaration_id)
+    _require_beneficiary_can_edit(declaration)
+    step.declaration = declaration
+    changes = _apply_step_fields(step, data)
+    if "category" in changes:
+        step.hours = category_hours(declaration.beneficiary.structure, step.category)
+    step.save()
+    return step
+
+
+@transaction.atomic
+def add_step(*, declaration: Declaration, data: dict[str, Any]) -> Step:
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    _require_beneficiary_can_edit(declaration)
+    position = declaration.steps.count()
+    category = data["category"]
+    step = Step(
+        declaration=declaration,
+        position=position,
+        origin=Step.Origin.BENEFICIARY,
+        category=category,
+        kind=data.get("kind") or default_kind(category),
+        activity_date=local_date(declaration.recorded_at),
+        hours=category_hours(declaration.beneficiary.structure, category),
+    )
+    _apply_step_fields(step, data)
+    step.save()
+    return step
+
+
+@transaction.atomic
+def delete_step(*, step: Step) -> None:
+    declaration = Declaration.objects.select_for_update().get(pk=step.declaration_id)
+    _require_beneficiary_can_edit(declaration)
+    step.delete()
+
+
+@transaction.atomic
+def confirm_declaration(*, declaration: Declaration) -> Declaration:
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status == Declaration.Status.SUBMITTED:
+        return declaration  # the app may retry a confirmation it did not see acknowledged
+    _require_beneficiary_can_edit(declaration)
+    if not declaration.steps.exists():
+        raise Conflict("no_steps", _("Ajoutez au moins une démarche avant d'envoyer la déclaration."))
+    declaration.status = Declaration.Status.SUBMITTED
+    declaration.submitted_at = timezone.now()
+    declaration.save(update_fields=["status", "submitted_at", "updated_at"])
+    return declaration
+
+
+@transaction.atomic
+def review_step(
+    *,
+    step: Step,
+    reviewer: AbstractBaseUser,
+    decision: str,
+    corrections: dict[str, Any] | None = None,
+    hours: Decimal | None = None,
+    comment: str = "",
+) -> Step:
+    """Record a counsellor's decision on one step, with any correction, in the audit trail."""
+    declaration = Declaration.objects.select_for_update().get(pk=step.declaration_id)
+    _require_status(
+        declaration,
+        Declaration.Status.SUBMITTED,
+        "declaration_not_reviewable",
+        _("Cette déclaration n'est pas en attente de validation."),
+    )
+    if decision == Step.Decision.REJECTED and not comment.strip():
+        raise DomainError("comment_required", _("Un commentaire est obligatoire pour refuser une démarche."))
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    step.declaration = declaration
+    changes = _apply_step_fields(step, dict(corrections or {}))
+    new_hours = hours
+    if new_hours is None and "category" in changes:
+        new_hours = category_hours(declaration.beneficiary.structure, step.category)
+    if new_hours is not None and new_hours != step.hours:
+        changes["hours"] = [_jsonable(step.hours), _jsonable(new_hours)]
+        step.hours = new_hours
+    step.decision = decision
+    step.decided_at = timezone.now()
+    step.decided_by = reviewer  # type: ignore[assignment]
+    step.save()
+    Review.objects.create(step=step, reviewer=reviewer, decision=decision, comment=comment, changes=changes)
+    if not declaration.steps.filter(decision=Step.Decision.PENDING).exists():
+        declaration.status = Declaration.Status.REVIEWED
+        declaration.reviewed_at = timezone.now()
+        declaration.save(update_fields=["status", "reviewed_at", "updated_at"])
+    return step
