@@ -1,0 +1,183 @@
+"""The real engines on real models: faster-whisper base on French, Vosk on its Korean model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jiwer
+import pytest
+
+from speech.audio import decode_audio
+from speech.engines import SpeechEngine, check_model, engine_info, get_engine, load_engine, reset_engine
+from speech.engines.vosk import VoskEngine
+from speech.engines.whisper import WhisperEngine
+from speech.errors import NoSpeech, SpeechModelUnavailable
+from speech.evaluation import normalize_for_wer
+from speech.services import transcribe_audio
+from tests.speech.conftest import (
+    AUDIO_DEV,
+    WHISPER_MODEL,
+    declaration_texts,
+    encode,
+    speak,
+    tone,
+    vosk_ko_model_path,
+)
+
+pytestmark = pytest.mark.slow
+
+FRENCH_NOTE = "v002"
+
+
+def assert_words_are_timed(words: list, duration_s: float) -> None:
+    assert words
+    for word in words:
+        assert word.word.strip()
+        assert 0 <= word.start < word.end <= duration_s + 0.5
+        assert word.conf is not None and 0.0 <= word.conf <= 1.0
+    starts = [word.start for word in words]
+    assert starts == sorted(starts)
+
+
+def test_whisper_transcribes_a_french_m4a_note_within_the_error_budget(whisper_engine: WhisperEngine) -> None:
+    audio = decode_audio(AUDIO_DEV / f"{FRENCH_NOTE}.m4a")
+
+    transcript = whisper_engine.transcribe(audio.samples)
+
+    reference = normalize_for_wer(declaration_texts()[FRENCH_NOTE])
+    hypothesis = normalize_for_wer(transcript.text)
+    assert jiwer.wer(reference, hypothesis) < 0.35, (reference, hypothesis)
+    assert transcript.language == "fr"
+    assert_words_are_timed(transcript.words, audio.duration_s)
+
+
+def test_whisper_engine_satisfies_the_engine_protocol(whisper_engine: WhisperEngine) -> None:
+    assert isinstance(whisper_engine, SpeechEngine)
+    assert whisper_engine.name == "whisper"
+
+
+def test_transcribe_audio_reports_timings_engine_and_model(whisper_engine: WhisperEngine) -> None:
+    result = transcribe_audio(AUDIO_DEV / f"{FRENCH_NOTE}.m4a", engine=whisper_engine)
+
+    assert result.engine == "whisper"
+    assert result.model == WHISPER_MODEL.name
+    assert result.duration_s == pytest.approx(8.94, abs=0.1)
+    assert result.decode_seconds > 0
+    assert result.transcribe_seconds > 0
+    assert "lettre de motivation" in result.text.lower()
+
+
+def test_vosk_transcribes_korean_speech_with_timed_words(
+    vosk_ko_engine: VoskEngine, espeak: str, tmp_path: Path
+) -> None:
+    spoken = speak(
+        espeak,
+        "ko",
+        "안녕하세요. 저는 오늘 회사에 이력서를 보냈습니다. 내일은 면접이 있습니다.",
+        tmp_path / "ko.wav",
+    )
+    audio = decode_audio(spoken)
+
+    transcript = vosk_ko_engine.transcribe(audio.samples)
+
+    assert transcript.text.strip()
+    assert "있습니다" in transcript.text.replace(" ", "")
+    assert_words_are_timed(transcript.words, audio.duration_s)
+    assert isinstance(vosk_ko_engine, SpeechEngine)
+
+
+def test_transcribe_audio_says_no_speech_when_the_engine_hears_no_word(
+    vosk_ko_engine: VoskEngine, tmp_path: Path
+) -> None:
+    """A low hum is not silence (it reaches the engine) but holds no word: NoSpeech, not an empty text."""
+    hum = encode(
+        tmp_path / "hum.wav",
+        tone(2.0, 16_000, frequency=150),
+        rate=16_000,
+        container_format="wav",
+        codec="pcm_s16le",
+    )
+
+    with pytest.raises(NoSpeech) as raised:
+        transcribe_audio(hum, engine=vosk_ko_engine)
+
+    assert "recognised no word" in raised.value.detail
+
+
+def test_check_model_names_the_setting_when_the_directory_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(SpeechModelUnavailable) as raised:
+        check_model("whisper", tmp_path / "absent")
+
+    assert "SPEECH_MODEL_PATH" in raised.value.detail
+    assert str(tmp_path / "absent") in raised.value.detail
+    assert "install_speech_model" in raised.value.detail
+
+
+@pytest.mark.parametrize(("engine", "missing"), [("whisper", "model.bin"), ("vosk", "am/final.mdl")])
+def test_check_model_says_which_files_an_empty_directory_lacks(
+    tmp_path: Path, engine: str, missing: str
+) -> None:
+    with pytest.raises(SpeechModelUnavailable) as raised:
+        check_model(engine, tmp_path)
+
+    assert "SPEECH_MODEL_PATH" in raised.value.detail
+    assert missing in raised.value.detail
+    assert raised.value.code == "speech_model_unavailable"
+
+
+def test_check_model_refuses_an_unknown_engine(tmp_path: Path) -> None:
+    with pytest.raises(SpeechModelUnavailable) as raised:
+        check_model("kaldi", tmp_path)
+
+    assert "SPEECH_ENGINE" in raised.value.detail
+
+
+def test_check_model_accepts_the_real_models() -> None:
+    check_model("whisper", WHISPER_MODEL)
+    check_model("vosk", vosk_ko_model_path())
+
+
+def test_check_model_refuses_a_whisper_model_given_to_vosk() -> None:
+    with pytest.raises(SpeechModelUnavailable) as raised:
+        check_model("vosk", WHISPER_MODEL)
+
+    assert "am/final.mdl" in raised.value.detail
+
+
+def test_get_engine_loads_the_configured_model_once(settings) -> None:
+    settings.SPEECH_ENGINE = "vosk"
+    settings.SPEECH_MODEL_PATH = vosk_ko_model_path()
+    reset_engine()
+    try:
+        assert engine_info()["loaded"] is False
+
+        first = get_engine()
+
+        assert get_engine() is first
+        assert first.name == "vosk"
+        assert engine_info() == {"engine": "vosk", "model_path": str(vosk_ko_model_path()), "loaded": True}
+    finally:
+        reset_engine()
+
+
+def test_get_engine_fails_clearly_without_a_model(settings, tmp_path: Path) -> None:
+    settings.SPEECH_ENGINE = "vosk"
+    settings.SPEECH_MODEL_PATH = tmp_path / "vosk-model-small-fr-0.22"
+    reset_engine()
+
+    with pytest.raises(SpeechModelUnavailable) as raised:
+        get_engine()
+
+    assert "SPEECH_MODEL_PATH" in raised.value.detail
+    assert engine_info()["loaded"] is False
+
+
+def test_load_engine_builds_whisper_from_settings(settings) -> None:
+    settings.WHISPER_BEAM_SIZE = 2
+    settings.SPEECH_LANGUAGE = "fr"
+
+    engine = load_engine("whisper", WHISPER_MODEL)
+
+    assert isinstance(engine, WhisperEngine)
+    assert engine.beam_size == 2
+    assert engine.language == "fr"
