@@ -19,7 +19,7 @@ apt_install() {
 }
 
 if [ "$profile" = "test" ]; then
-  apt_install espeak-ng
+  apt_install espeak-ng chromium fonts-dejavu-core
 fi
 
 if [ ! -x .venv/bin/python ]; then

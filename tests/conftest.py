@@ -1,0 +1,37 @@
+"""Shared test setup: where shared data lives, and the rule for integration tests.
+
+Integration tests need the real PostgreSQL, Redis and a Celery worker. On a developer machine without
+them they skip with the reason; under CI (CI=true) a missing service is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
+WHISPER_MODEL = Path(os.environ.get("SPEECH_TEST_WHISPER_MODEL", SHARED_DIR / "models" / "faster-whisper-base"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing_service(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        missing_service(f"the shared data folder {SHARED_DIR} is missing (set SHARED_DIR)")
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def whisper_model_path() -> Path:
+    if not (WHISPER_MODEL / "model.bin").is_file():
+        missing_service(f"no faster-whisper model at {WHISPER_MODEL} (set SPEECH_TEST_WHISPER_MODEL)")
+    return WHISPER_MODEL
