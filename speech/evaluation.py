@@ -17,6 +17,8 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 def normalize_for_wer(text: str, *, language: str = "fr") -> str:
     text = unicodedata.normalize("NFC", text).replace("’", "'").lower()
+    # "80 %" and "80 pourcent" are the same words spoken.
+    text = text.replace("%", " pour cent ").replace("pourcent", "pour cent")
     text = alpha2digit(text, language, threshold=0)
     words = _NOT_WORD.sub(" ", text).split()
     return " ".join(word for word in words if word not in HESITATIONS)
