@@ -29,13 +29,17 @@ def role_of(user: AnyUser | None) -> Role | None:
 
 
 def declarations_visible_to(user: AnyUser) -> QuerySet[Declaration]:
-    """Declarations a person may read: their own, or their portfolio's. Managers read none."""
+    """Declarations a person may read: their own; for a counsellor, those their portfolio sent them
+    (a note still being processed or confirmed is the young person's alone). Managers read none."""
     role = role_of(user)
     queryset = Declaration.objects.select_related("beneficiary__user")
     if role == "beneficiary":
         return queryset.filter(beneficiary=user.beneficiary)  # type: ignore[union-attr]
     if role == "counsellor":
-        return queryset.filter(beneficiary__counsellor=user.counsellor)  # type: ignore[union-attr]
+        return queryset.filter(
+            beneficiary__counsellor=user.counsellor,  # type: ignore[union-attr]
+            status__in=COUNTED_DECLARATION_STATUSES,
+        )
     return queryset.none()
 
 
