@@ -63,6 +63,8 @@ def create_declaration(
         return CreatedDeclaration(existing, created=False)
     if (audio is None) == (text is None):
         raise DomainError("invalid_payload", _("Envoyez soit une note vocale, soit un texte."))
+    if audio is not None and not audio.size:
+        raise DomainError("audio_empty", _("La note vocale est vide. Enregistrez-la à nouveau."))
     if audio is not None and audio.size is not None and audio.size > settings.SPEECH_MAX_UPLOAD_BYTES:
         limit_mb = settings.SPEECH_MAX_UPLOAD_BYTES // (1024 * 1024)
         raise DomainError(
