@@ -91,6 +91,7 @@ def current_rss_mb() -> float:
 
 def measure(engine: object, samples: list[Sample]) -> list[Measure]:
     from speech.audio import decode_audio
+    from speech.errors import SpeechError
     from speech.services import transcribe_audio
 
     measures = []
@@ -101,9 +102,16 @@ def measure(engine: object, samples: list[Sample]) -> list[Measure]:
         engine.transcribe(audio.samples)  # type: ignore[attr-defined]
         engine_s = time.perf_counter() - started
         started = time.perf_counter()
-        result = transcribe_audio(sample.path, engine=engine)  # type: ignore[arg-type]
+        try:
+            text = transcribe_audio(sample.path, engine=engine).text  # type: ignore[arg-type]
+        except SpeechError as exc:
+            print(
+                f"  {sample.path.name}: {exc.code} ({exc.detail}); counted as an empty transcript",
+                file=sys.stderr,
+            )
+            text = ""
         full_s = time.perf_counter() - started
-        measures.append(Measure(sample, audio.duration_s, engine_s, full_s, result.text))
+        measures.append(Measure(sample, audio.duration_s, engine_s, full_s, text))
     return measures
 
 

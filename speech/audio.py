@@ -18,9 +18,10 @@ from speech.errors import AudioEmpty, AudioTooLarge, AudioTooLong, AudioUnreadab
 
 logger = logging.getLogger(__name__)
 
-# About -50 dBFS RMS and -30 dBFS peak: a phone's noise floor, well below the quietest speech.
-SILENCE_RMS = 0.003
-SILENCE_PEAK = 0.03
+# Only near-digital silence: real speech can be very quiet (a FLEURS recording in speech-dev peaks at
+# -48 dBFS and Whisper still transcribes it perfectly), so anything audible goes to the engine.
+SILENCE_RMS = 0.0002  # -74 dBFS
+SILENCE_PEAK = 0.001  # -60 dBFS
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class _ContentOnlyReader:
             self.exceeded = True
             return b""
         return data
+
+    def seekable(self) -> bool:
+        seekable = getattr(self._raw, "seekable", None)
+        return hasattr(self._raw, "seek") and (seekable is None or bool(seekable()))
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         return self._raw.seek(offset, whence)
@@ -157,7 +162,7 @@ def _decode_stream(
 
 
 def is_silent(samples: npt.NDArray[np.float32]) -> bool:
-    """True when the audio holds nothing louder than a phone's noise floor."""
+    """True when the audio is (nearly) digital silence: no engine could hear a word in it."""
     if samples.size == 0:
         return True
     peak = float(np.max(np.abs(samples)))

@@ -20,6 +20,7 @@ from speech.engines.whisper import WhisperEngine
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 AUDIO_DEV = SHARED / "datasets" / "audio-dev"
+SPEECH_DEV = SHARED / "datasets" / "speech-dev"
 DECLARATIONS_DEV = SHARED / "datasets" / "declarations-dev.jsonl"
 WHISPER_MODEL = Path(
     os.environ.get("SPEECH_TEST_WHISPER_MODEL", str(SHARED / "models" / "faster-whisper-base"))

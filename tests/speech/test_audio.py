@@ -13,7 +13,7 @@ from speech.audio import decode_audio, is_silent
 from speech.engines.base import SAMPLE_RATE
 from speech.errors import AudioEmpty, AudioTooLarge, AudioTooLong, AudioUnreadable, NoSpeech
 from speech.services import transcribe_audio
-from tests.speech.conftest import AUDIO_DEV, audio_dev_manifest, encode, tone
+from tests.speech.conftest import AUDIO_DEV, SPEECH_DEV, audio_dev_manifest, encode, tone
 
 # (file name, container, encoder, sample rate): what phones and messaging apps produce.
 PHONE_FORMATS = [
@@ -216,9 +216,17 @@ def test_it_raises_no_speech_for_silence_before_any_recognition(tmp_path: Path, 
 
 def test_it_tells_silence_from_quiet_sound() -> None:
     rng = np.random.default_rng(3)
-    noise_floor = (rng.standard_normal(SAMPLE_RATE) * 0.0005).astype(np.float32)
-    quiet_tone = (tone(1.0, SAMPLE_RATE, amplitude=0.05) / 32767).astype(np.float32)
+    dither = (rng.standard_normal(SAMPLE_RATE) * 0.0001).astype(np.float32)
+    quiet_tone = (tone(1.0, SAMPLE_RATE, amplitude=0.01) / 32767).astype(np.float32)
 
     assert is_silent(np.zeros(SAMPLE_RATE, np.float32))
-    assert is_silent(noise_floor)
+    assert is_silent(dither)
     assert not is_silent(quiet_tone)
+
+
+def test_it_does_not_take_very_quiet_real_speech_for_silence() -> None:
+    """speech-dev r001 (FLEURS) peaks at -48 dBFS, yet Whisper transcribes it word for word."""
+    audio = decode_audio(SPEECH_DEV / "r001.wav")
+
+    assert float(np.max(np.abs(audio.samples))) < 0.01
+    assert not is_silent(audio.samples)
