@@ -1,0 +1,637 @@
+"""The rule-based step extractor: normalised text → clauses → triggers → dated, described steps."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from declarations.extraction import grammar
+from declarations.extraction.dates import (
+    DateMention,
+    Direction,
+    MentionKind,
+    find_date_mentions,
+    local_day,
+    resolve_weekday,
+)
+from declarations.extraction.grammar import CONNECTORS, SUBJECTS, Morphology
+from declarations.extraction.lexicon import OrgMatcher, OrgMention, OrgType
+from declarations.extraction.normalize import NormalizedText, normalize
+from declarations.extraction.numbers import find_durations, find_quantities
+from declarations.extraction.rome import RomeIndex, default_index
+from declarations.extraction.rules import (
+    ADMIN_WORDS,
+    ALTERNANCE_WORDS,
+    COUNSELLOR_WORDS,
+    DIPLOMA_STAGE_WORDS,
+    DISCOVERY_WORDS,
+    FORMATION_SEARCH_VERBS,
+    HOUSING_WORDS,
+    MEDICAL_WORDS,
+    RULES,
+    TriggerRule,
+    demarche_codes,
+)
+from declarations.extraction.types import ExtractedStep
+
+logger = logging.getLogger(__name__)
+
+# spaCy is only asked for morphology; a note longer than this is read without it.
+_MAX_SPACY_CHARS = 20_000
+# A step's description (organisation, duration...) is looked for at most this far from its clause.
+_MAX_SPAN_TOKENS = 45
+_NOT_A_SUBJECT_AFTER = frozenset({"avec", "pour", "chez", "a", "de", "d", "sans", "que", "qu", "ou", "dont", "qui"})
+_RELATIVE = frozenset({"ou", "que", "qu", "qui", "dont", "quand", "si", "comment"})
+_PARTS_OF_DAY = (("le", "matin"), ("l", "apres", "midi"), ("le", "soir"), ("la", "matinee"), ("le", "midi"))
+_EMPLOYER_TYPES = frozenset({OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION})
+_SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi"})
+_JOB_CATEGORIES = frozenset({"EMPLOI", "PROJET_PROFESSIONNEL", "FORMATION"})
+
+
+@dataclass
+class Trigger:
+    first: int
+    last: int
+    rule: TriggerRule
+    category: str
+    kind: str
+
+
+@dataclass
+class Clause:
+    first: int
+    last: int
+    leading: list[DateMention] = field(default_factory=list)
+    local: list[DateMention] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """A step while it is being built (token offsets, before conversion to ExtractedStep)."""
+
+    category: str
+    kind: str
+    dates: list[date | None]
+    status: str
+    clause: int
+    first: int
+    last: int
+    count: int | None = None
+    organizations: list[OrgMention] = field(default_factory=list)
+    job: tuple[int, int, str | None] | None = None  # token range, ROME code
+    duration: int | None = None
+    explicit_date: bool = False
+
+
+class RuleBasedExtractor:
+    """Implements StepExtractor with general French rules, a lexicon of organisations and the ROME."""
+
+    def __init__(self, nlp: Any | None = None, rome: RomeIndex | None = None) -> None:
+        self._nlp = nlp
+        self._rome = rome if rome is not None else default_index()
+        self._orgs = OrgMatcher()
+
+    def extract(self, text: str, *, recorded_at: datetime) -> list[ExtractedStep]:
+        if not isinstance(text, str) or not text.strip():
+            return []
+        try:
+            return self._extract(text, recorded_at)
+        except Exception:  # an odd note must never break the pipeline
+            logger.exception("step extraction failed on a %d-character text", len(text))
+            return []
+
+    # ── pipeline ────────────────────────────────────────────────────────────────────────────────
+    def _extract(self, text: str, recorded_at: datetime) -> list[ExtractedStep]:
+        nt = normalize(text)
+        if not nt.tokens:
+            return []
+        today = local_day(recorded_at)
+        doc = self._nlp(text) if self._nlp is not None and len(text) <= _MAX_SPACY_CHARS else None
+        morph = Morphology(nt, doc)
+        mentions = find_date_mentions(nt, today)
+        cased = any(ch.isupper() for ch in text)
+        orgs = self._orgs.find(nt, cased)
+        triggers = self._find_triggers(nt, orgs)
+        clauses = self._clauses(nt, mentions, triggers)
+        drafts = self._drafts(nt, clauses, orgs, morph, today)
+        drafts = self._merge(drafts)
+        return [self._to_step(nt, d) for d in drafts for d in self._expand(d)]
+
+    # ── triggers ────────────────────────────────────────────────────────────────────────────────
+    def _find_triggers(self, nt: NormalizedText, orgs: Sequence[OrgMention]) -> list[Trigger]:
+        blocked: set[int] = set()
+        for org in orgs:
+            if org.type not in {OrgType.PUBLIC, OrgType.ASSOCIATION}:
+                blocked.update(range(org.first, org.last))
+        candidates: list[Trigger] = []
+        for rule in RULES:
+            for match in nt.finditer(rule.pattern):
+                first, last = nt.token_span(match)
+                if blocked.intersection(range(first, last)):
+                    continue
+                candidates.append(Trigger(first, last, rule, rule.category, rule.kind))
+        candidates.sort(key=lambda t: (-t.rule.priority, -(t.last - t.first), t.first))
+        taken: set[int] = set()
+        kept: list[Trigger] = []
+        for trig in candidates:
+            if taken.intersection(range(trig.first, trig.last)):
+                continue
+            taken.update(range(trig.first, trig.last))
+            kept.append(trig)
+        return sorted(kept, key=lambda t: t.first)
+
+    # ── clauses ─────────────────────────────────────────────────────────────────────────────────
+    def _clauses(self, nt: NormalizedText, mentions: list[DateMention], triggers: list[Trigger]) -> list[Clause]:
+        words = [t.norm for t in nt.tokens]
+        mention_at: dict[int, DateMention] = {m.first: m for m in mentions}
+        in_mention = {k for m in mentions for k in range(m.first, m.last)}
+
+        def walk_back(i: int) -> int:
+            k = i
+            while k > 0 and not nt.tokens[k].sentence_start:
+                previous = k - 1
+                if words[previous] in CONNECTORS or words[previous] == "finalement":
+                    k = previous
+                elif previous in in_mention:
+                    k = next(m.first for m in mentions if m.first <= previous < m.last)
+                else:
+                    break
+            return k
+
+        starts = {0}
+        for i, token in enumerate(nt.tokens):
+            if token.sentence_start:
+                starts.add(i)
+            if words[i] in SUBJECTS and self._is_subject(words, i):
+                starts.add(walk_back(i))
+            for part in _PARTS_OF_DAY:
+                if tuple(words[i : i + len(part)]) == part and i not in in_mention:
+                    starts.add(walk_back(i))
+            mention = mention_at.get(i)
+            if mention is not None and i > 0:
+                before = walk_back(i)
+                if before < i and words[before] in {"et", "mais", "puis", "ensuite", "apres", "sinon"}:
+                    starts.add(before)
+                elif nt.tokens[i].comma_before or nt.tokens[i].sentence_start:
+                    starts.add(before)
+        ordered = sorted(starts)
+        clauses = [
+            Clause(s, ordered[n + 1] if n + 1 < len(ordered) else len(words)) for n, s in enumerate(ordered)
+        ]
+        for m in mentions:
+            clause = self._clause_of(clauses, m.first)
+            head = range(clause.first, m.first)
+            leading = all(words[k] in CONNECTORS or k in in_mention or words[k] == "finalement" for k in head)
+            (clause.leading if leading else clause.local).append(m)
+        for trig in triggers:
+            self._clause_of(clauses, trig.first).triggers.append(trig)
+        return clauses
+
+    @staticmethod
+    def _is_subject(words: list[str], i: int) -> bool:
+        word = words[i]
+        previous = words[i - 1] if i > 0 else ""
+        if previous in _NOT_A_SUBJECT_AFTER:
+            return False
+        if word in {"c", "ca"}:
+            return i + 1 < len(words) and words[i + 1] in {"est", "etait", "a", "m", "fait", "sera", "va"}
+        if word in {"il", "elle", "on", "ils", "elles", "nous", "tu"}:
+            return i + 1 < len(words) and words[i + 1] not in {"et", "aussi"}
+        return True
+
+    @staticmethod
+    def _clause_of(clauses: list[Clause], token: int) -> Clause:
+        for clause in clauses:
+            if clause.first <= token < clause.last:
+                return clause
+        return clauses[-1]
+
+    # ── steps ───────────────────────────────────────────────────────────────────────────────────
+    def _drafts(
+        self,
+        nt: NormalizedText,
+        clauses: list[Clause],
+        orgs: list[OrgMention],
+        morph: Morphology,
+        today: date,
+    ) -> list[_Draft]:
+        words = [t.norm for t in nt.tokens]
+        drafts: list[_Draft] = []
+        running: DateMention | None = None
+        running_value: date | None = None
+        for index, clause in enumerate(clauses):
+            clause_text = nt.phrase(clause.first, clause.last)
+            direction = self._direction(morph, clause)
+            resolved_leading = self._resolve_chain(clause.leading, direction, today, running_value)
+            main = self._main_trigger(nt, clause)
+            if main is not None and self._is_step(nt, clauses, index, main):
+                span_end = self._span_end(clauses, index)
+                dates, explicit = self._dates_for(
+                    nt, clause, main, direction, today, running, running_value, resolved_leading
+                )
+                if main.kind == "_offered":
+                    main = replace(main, kind=main.rule.kind)
+                draft = self._describe(nt, clause, main, dates, span_end, orgs, morph, today, drafts)
+                draft.explicit_date = explicit
+                drafts.append(draft)
+                extra = self._starting_later(nt, clause, main, draft, direction, today)
+                if extra is not None:
+                    drafts.append(extra)
+            elif main is None and clause.leading and drafts and self._is_ellipsis(words, clause):
+                previous = drafts[-1]
+                copy = replace(
+                    previous,
+                    dates=[resolved_leading[-1]] if resolved_leading else previous.dates,
+                    clause=index,
+                    first=clause.first,
+                    last=clause.last,
+                    duration=self._duration(nt, clause.first, clause.last) or previous.duration,
+                    explicit_date=True,
+                )
+                drafts.append(copy)
+            if clause.leading:
+                running = clause.leading[-1]
+                running_value = resolved_leading[-1] if resolved_leading else None
+            del clause_text
+        return self._benevolat_over_outings(drafts)
+
+    def _main_trigger(self, nt: NormalizedText, clause: Clause) -> Trigger | None:
+        if not clause.triggers:
+            return None
+        words = [t.norm for t in nt.tokens]
+        usable: list[Trigger] = []
+        for trig in clause.triggers:
+            before = " ".join(words[clause.first : trig.first])
+            if grammar.MENTION_ONLY.search(before) and not grammar.OFFERED.search(before):
+                continue
+            usable.append(trig)
+        if not usable:
+            return None
+        # an infinitive of purpose ("pour postuler") describes the main action, unless it is the only one
+        main_actions = [t for t in usable if not self._is_purpose(words, clause, t)]
+        pool = main_actions or usable
+        best = max(pool, key=lambda t: (t.rule.priority, -t.first))
+        return self._contextual_kind(nt, clause, best)
+
+    @staticmethod
+    def _is_purpose(words: list[str], clause: Clause, trig: Trigger) -> bool:
+        before = words[max(clause.first, trig.first - 3) : trig.first]
+        return "pour" in before or "afin" in before
+
+    def _contextual_kind(self, nt: NormalizedText, clause: Clause, trig: Trigger) -> Trigger:
+        text = nt.phrase(clause.first, clause.last)
+        kind, category = trig.kind, trig.category
+        if trig.rule.kind == "rendez_vous_conseiller" and trig.rule.priority < 60:
+            if MEDICAL_WORDS.search(text):
+                category, kind = "SANTE", "rendez_vous_medical"
+            elif COUNSELLOR_WORDS.search(text):
+                pass
+            elif ADMIN_WORDS.search(text):
+                category, kind = "CITOYENNETE", "demarche_administrative"
+            elif HOUSING_WORDS.search(text):
+                category, kind = "LOGEMENT", "visite_logement"
+        elif kind in {"candidature", "recherche_offres"} and ALTERNANCE_WORDS.search(text):
+            category, kind = "PROJET_PROFESSIONNEL", "recherche_alternance"
+        elif kind == "recherche_offres" and HOUSING_WORDS.search(text):
+            category, kind = "LOGEMENT", "recherche_logement"
+        elif kind == "recherche_stage" and DISCOVERY_WORDS.search(text):
+            category, kind = "PROJET_PROFESSIONNEL", "immersion"
+        elif kind == "formation" and FORMATION_SEARCH_VERBS.search(nt.phrase(clause.first, trig.first)):
+            category, kind = "FORMATION", "recherche_formation"
+        elif kind == "demarche_administrative" and re.search(r"\bapl\b", text):
+            category, kind = "LOGEMENT", "dossier_logement"
+        if kind == "recherche_stage" and trig.rule.priority < 40 and not DIPLOMA_STAGE_WORDS.search(text):
+            pass
+        return replace(trig, category=category, kind=kind)
+
+    def _is_step(self, nt: NormalizedText, clauses: list[Clause], index: int, trig: Trigger) -> bool:
+        """False for cancelled, failed, negated, retracted or advised activities and vague intentions."""
+        clause = clauses[index]
+        words = [t.norm for t in nt.tokens]
+        before_words = words[clause.first : trig.first]
+        before = " ".join(before_words)
+        after = nt.phrase(trig.last, clause.last)
+        negated = any(
+            w in grammar.NEGATIONS and (k + 1 >= len(before_words) or before_words[k + 1] not in {"mal", "que"})
+            for k, w in enumerate(before_words)
+        )
+        if negated or grammar.INTENT.search(" " + before + " ") or grammar.ADVICE.search(before):
+            return False
+        if grammar.CANCELLED.search(after):
+            return False
+        following = clauses[index + 1 : index + 3]
+        for n, nxt in enumerate(following):
+            nxt_text = nt.phrase(nxt.first, nxt.last)
+            if grammar.RETRACTED.search(nxt_text) and n == 0:
+                return False
+            if grammar.CANCELLED.search(nxt_text) and re.match(r"(?:mais|et|finalement|sauf)\b", nxt_text):
+                return False
+            if nxt.triggers or nxt.leading:
+                break
+        if grammar.RETRACTED.search(after):
+            return False
+        if grammar.OFFERED.search(before):
+            for nxt in clauses[index + 1 : index + 4]:
+                if grammar.COMMITMENT.search(nt.phrase(nxt.first, nxt.last)):
+                    return True
+            return False
+        return True
+
+    @staticmethod
+    def _span_end(clauses: list[Clause], index: int) -> int:
+        """Where a step's description stops: the next clause that starts another step or another day."""
+        start = clauses[index].first
+        for nxt in clauses[index + 1 :]:
+            if nxt.triggers or nxt.leading or nxt.first - start > _MAX_SPAN_TOKENS:
+                return nxt.first
+        return clauses[-1].last
+
+    # ── dates ───────────────────────────────────────────────────────────────────────────────────
+    @staticmethod
+    def _direction(morph: Morphology, clause: Clause) -> Direction:
+        if morph.is_future(clause.first, clause.last):
+            return Direction.FUTURE
+        return Direction.PAST if morph.is_past(clause.first, clause.last) else Direction.FUTURE
+
+    @staticmethod
+    def _resolve(
+        mention: DateMention, direction: Direction, today: date, previous: date | None
+    ) -> date | None:
+        if mention.kind is MentionKind.DAY:
+            return mention.value
+        if mention.kind is MentionKind.WEEKDAY and mention.weekday is not None:
+            return resolve_weekday(mention.weekday, today, direction)
+        if mention.kind is MentionKind.RELATIVE:
+            return previous + timedelta(days=mention.shift) if previous else None
+        return None
+
+    def _resolve_chain(
+        self, chain: list[DateMention], direction: Direction, today: date, previous: date | None
+    ) -> list[date | None]:
+        values: list[date | None] = []
+        for mention in chain:
+            value = self._resolve(mention, direction, today, previous)
+            values.append(value)
+            previous = value if value is not None else previous
+        return values
+
+    def _coordinated(self, nt: NormalizedText, chain: list[DateMention], last_index: int) -> list[int]:
+        """Indices of the mentions joined by "et" ending at `last_index` ("samedi et dimanche")."""
+        picked = [last_index]
+        k = last_index
+        while k > 0:
+            gap = nt.words(chain[k - 1].last, chain[k].first)
+            if gap == ["et"]:
+                picked.insert(0, k - 1)
+                k -= 1
+            else:
+                break
+        return picked
+
+    def _dates_for(
+        self,
+        nt: NormalizedText,
+        clause: Clause,
+        trig: Trigger,
+        direction: Direction,
+        today: date,
+        running: DateMention | None,
+        running_value: date | None,
+        resolved_leading: list[date | None],
+    ) -> tuple[list[date | None], bool]:
+        words = [t.norm for t in nt.tokens]
+        local_after: list[DateMention] = []
+        for m in clause.local:
+            if m.first < trig.last:
+                continue
+            between = words[trig.last : m.first]
+            if any(w in SUBJECTS and w not in {"c"} for w in between):
+                continue
+            if trig.kind == "recherche_formation" and grammar.START_WORDS.search(" ".join(between[-3:])):
+                continue
+            local_after.append(m)
+        if local_after:
+            first_index = 0
+            chain = [local_after[0]]
+            for m in local_after[1:]:
+                if nt.words(chain[-1].last, m.first) == ["et"]:
+                    chain.append(m)
+                else:
+                    break
+            del first_index
+            values = [self._resolve(m, direction, today, running_value) for m in chain]
+            return values, True
+        if clause.leading:
+            indices = self._coordinated(nt, clause.leading, len(clause.leading) - 1)
+            return [resolved_leading[i] for i in indices], True
+        if running is None:
+            return [None], False
+        if running.kind is MentionKind.WEEKDAY and running.weekday is not None:
+            return [resolve_weekday(running.weekday, today, direction)], True
+        return [running_value], running_value is not None
+
+    def _starting_later(
+        self,
+        nt: NormalizedText,
+        clause: Clause,
+        trig: Trigger,
+        draft: _Draft,
+        direction: Direction,
+        today: date,
+    ) -> _Draft | None:
+        """"inscrite à la formation qui commence le 12": the course itself is a planned step too."""
+        if trig.kind != "recherche_formation":
+            return None
+        words = [t.norm for t in nt.tokens]
+        for m in clause.local:
+            if m.first < trig.last:
+                continue
+            if grammar.START_WORDS.search(" ".join(words[max(trig.last, m.first - 3) : m.first])):
+                value = self._resolve(m, Direction.FUTURE, today, None)
+                if value is None or value <= today:
+                    return None
+                return replace(
+                    draft,
+                    kind="formation",
+                    dates=[value],
+                    status="planned",
+                    first=trig.first,
+                    last=m.last,
+                    organizations=list(draft.organizations),
+                )
+        return None
+
+    # ── description ─────────────────────────────────────────────────────────────────────────────
+    def _describe(
+        self,
+        nt: NormalizedText,
+        clause: Clause,
+        trig: Trigger,
+        dates: list[date | None],
+        span_end: int,
+        orgs: list[OrgMention],
+        morph: Morphology,
+        today: date,
+        previous_drafts: list[_Draft],
+    ) -> _Draft:
+        words = [t.norm for t in nt.tokens]
+        first, last = clause.first, max(clause.last, trig.last)
+        status = self._status(dates, morph, clause, today)
+        draft = _Draft(trig.category, trig.kind, dates, status, -1, first, last)
+        span_orgs = [o for o in orgs if first <= o.first < span_end]
+        draft.organizations = self._pick_orgs(trig, span_orgs, words, clause)
+        if not draft.organizations and grammar.BACK_REFERENCE.search(" " + nt.phrase(first, last) + " "):
+            earlier = [o for o in orgs if o.last <= first]
+            if earlier:
+                draft.organizations = [earlier[-1]]
+        draft.duration = self._duration(nt, first, span_end)
+        excluded = {k for o in orgs for k in range(o.first, o.last)}
+        quantities = find_quantities(nt, first, span_end, excluded)
+        if quantities and len(draft.organizations) < 2:
+            after = [q for q in quantities if q.first >= trig.first - 3]
+            draft.count = (after or quantities)[0].value
+        if trig.category in _JOB_CATEGORIES and trig.kind != "rendez_vous_conseiller":
+            jobs = self._rome.find(nt, trig.first, span_end) or self._rome.find(nt, first, trig.first)
+            if jobs:
+                job = jobs[0]
+                draft.job = (job.first, job.last, job.code)
+        elif trig.kind == "benevolat":
+            jobs = self._rome.find(nt, first, span_end)
+            if jobs:
+                draft.job = (jobs[0].first, jobs[0].last, jobs[0].code)
+        draft.last = max(draft.last, min(span_end, clause.last))
+        return draft
+
+    @staticmethod
+    def _status(dates: list[date | None], morph: Morphology, clause: Clause, today: date) -> str:
+        known = [d for d in dates if d is not None]
+        if known:
+            if known[0] > today:
+                return "planned"
+            if known[0] < today:
+                return "done"
+        return "planned" if morph.is_future(clause.first, clause.last) else "done"
+
+    @staticmethod
+    def _pick_orgs(trig: Trigger, span_orgs: list[OrgMention], words: list[str], clause: Clause) -> list[OrgMention]:
+        if not span_orgs:
+            return []
+        if trig.kind in _SPLIT_KINDS or trig.kind in {"lettre_motivation", "recherche_stage", "cv"}:
+            employers = [o for o in span_orgs if o.type in _EMPLOYER_TYPES]
+            if trig.kind in _SPLIT_KINDS:
+                distinct: list[OrgMention] = []
+                for org in employers:
+                    if org.first >= trig.first - 2 and all(org.name != d.name for d in distinct):
+                        distinct.append(org)
+                if len(distinct) >= 2:
+                    return distinct
+                if distinct:
+                    return distinct[:1]
+            return employers[:1]
+        if trig.kind in {"recherche_offres", "recherche_logement"}:
+            sites = [o for o in span_orgs if o.type in {OrgType.JOB_SITE, OrgType.HOUSING_SITE, OrgType.PUBLIC}]
+            return (sites or span_orgs)[:1]
+        if trig.kind == "rendez_vous_conseiller":
+            public = [o for o in span_orgs if o.type is OrgType.PUBLIC]
+            return (public or span_orgs)[:1]
+        after = [o for o in span_orgs if o.first >= trig.first]
+        return (after or span_orgs)[:1]
+
+    @staticmethod
+    def _duration(nt: NormalizedText, first: int, last: int) -> int | None:
+        durations = find_durations(nt, first, last)
+        return durations[0].minutes if durations else None
+
+    @staticmethod
+    def _is_ellipsis(words: list[str], clause: Clause) -> bool:
+        head = words[clause.leading[-1].last : min(clause.last, clause.leading[-1].last + 2)]
+        return any(w in grammar.ELLIPSIS for w in head)
+
+    @staticmethod
+    def _benevolat_over_outings(drafts: list[_Draft]) -> list[_Draft]:
+        """Volunteering on an outing is volunteering: drop the outing declared beside it."""
+        kept: list[_Draft] = []
+        for n, draft in enumerate(drafts):
+            if draft.category == "CULTURE_SPORT_LOISIRS":
+                neighbours = drafts[max(0, n - 1) : n] + drafts[n + 1 : n + 2]
+                if any(o.kind == "benevolat" and o.dates == draft.dates for o in neighbours):
+                    continue
+            kept.append(draft)
+        return kept
+
+    @staticmethod
+    def _merge(drafts: list[_Draft]) -> list[_Draft]:
+        """One step said in two clauses ("une enquête métier : j'ai interviewé...") is one step."""
+        merged: list[_Draft] = []
+        for draft in drafts:
+            if merged:
+                prev = merged[-1]
+                same = (prev.category, prev.kind, prev.dates, prev.status) == (
+                    draft.category,
+                    draft.kind,
+                    draft.dates,
+                    draft.status,
+                )
+                prev_names = {o.name for o in prev.organizations}
+                names = {o.name for o in draft.organizations}
+                orgs_ok = not prev_names or not names or prev_names == names
+                if same and orgs_ok and not (prev.count and draft.count) and len(prev.organizations) < 2:
+                    prev.last = max(prev.last, draft.last)
+                    prev.organizations = prev.organizations or draft.organizations
+                    prev.count = draft.count if draft.count is not None else prev.count
+                    prev.duration = prev.duration if prev.duration is not None else draft.duration
+                    prev.job = prev.job or draft.job
+                    continue
+            merged.append(draft)
+        return merged
+
+    @staticmethod
+    def _expand(draft: _Draft) -> list[_Draft]:
+        """One step per stated day and per named organisation."""
+        out: list[_Draft] = []
+        orgs: list[OrgMention | None] = list(draft.organizations) or [None]
+        for day in draft.dates:
+            for org in orgs:
+                out.append(
+                    replace(
+                        draft,
+                        dates=[day],
+                        organizations=[org] if org else [],
+                        count=draft.count if len(orgs) == 1 else None,
+                    )
+                )
+        return out
+
+    def _to_step(self, nt: NormalizedText, draft: _Draft) -> ExtractedStep:
+        start, end = nt.char_span(draft.first, draft.last)
+        evidence = nt.original[start:end]
+        job_title = rome_code = None
+        if draft.job is not None:
+            j_start, j_end = nt.char_span(draft.job[0], draft.job[1])
+            job_title = nt.original[j_start:j_end].lower()
+            rome_code = draft.job[2]
+        pourquoi, quoi = demarche_codes(draft.kind, nt.phrase(draft.first, draft.last))
+        day = draft.dates[0] if draft.dates else None
+        confidence = 0.55 + (0.2 if draft.explicit_date or day is None else 0.0) + (0.1 if draft.organizations else 0.0)
+        return ExtractedStep(
+            category=draft.category,
+            kind=draft.kind,
+            status=draft.status,
+            date=day,
+            count=draft.count,
+            organization=draft.organizations[0].name if draft.organizations else None,
+            job_title=job_title,
+            rome_code=rome_code,
+            duration_minutes=draft.duration,
+            evidence=evidence,
+            start=start,
+            end=end,
+            confidence=round(min(confidence, 0.95), 2),
+            demarche_pourquoi=pourquoi,
+            demarche_quoi=quoi,
+        )

@@ -1,0 +1,87 @@
+"""Job titles → ROME codes, through the derived index in data/rome_index.tsv (see build_rome_index.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from declarations.extraction.normalize import NormalizedText, fold_phrase
+
+INDEX_PATH = Path(__file__).resolve().parent / "data" / "rome_index.tsv"
+
+# Appellation heads that, in a young person's week, name someone met rather than a job sought.
+_NOT_A_JOB_HERE = frozenset(
+    "conseiller conseillere conseillers conseilleres mission missions emploi stage stages service formateur "
+    "formatrice patron patronne responsable directeur directrice chef cheffe client clients ami amie "
+    "mere pere frere soeur cousin cousine oncle tante pote copain copine agent agents aide aides "
+    "employe employes employee commercial commerciale technicien metier metiers entretien".split()
+)
+# Heads of a job phrase that need their complement ("agent de service", "employé libre-service").
+_NEEDS_COMPLEMENT = frozenset(
+    "agent agents aide aides employe employee employes commercial commerciale technicien chef".split()
+)
+
+
+@dataclass(frozen=True)
+class JobMention:
+    first: int
+    last: int
+    label: str  # as the ROME writes it, lower case
+    code: str
+
+
+@dataclass(frozen=True)
+class RomeIndex:
+    entries: dict[tuple[str, ...], tuple[str, str]]
+    max_words: int
+
+    @classmethod
+    def load(cls, path: Path = INDEX_PATH) -> RomeIndex:
+        entries: dict[tuple[str, ...], tuple[str, str]] = {}
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("#") or not line.strip():
+                    continue
+                key, label, code = line.rstrip("\n").split("\t")
+                entries[tuple(key.split())] = (label, code)
+        return cls(entries, max((len(k) for k in entries), default=1))
+
+    def lookup(self, title: str) -> tuple[str, str] | None:
+        """(label, ROME code) of a job title as said, masculine, feminine or plural."""
+        words = tuple(fold_phrase(title).split())
+        for n in range(len(words), 0, -1):
+            hit = self.entries.get(words[:n])
+            if hit is not None:
+                return hit
+        return None
+
+    def find(self, nt: NormalizedText, first: int, last: int) -> list[JobMention]:
+        """Job titles inside tokens [first, last), longest match first."""
+        words = [t.norm for t in nt.tokens]
+        found: list[JobMention] = []
+        i = first
+        while i < last:
+            best: JobMention | None = None
+            for n in range(min(self.max_words, last - i), 0, -1):
+                key = tuple(words[i : i + n])
+                hit = self.entries.get(key)
+                if hit is None:
+                    continue
+                if n == 1 and (key[0] in _NOT_A_JOB_HERE or len(key[0]) < 4):
+                    continue
+                if key[0] in _NEEDS_COMPLEMENT and n == 1:
+                    continue
+                best = JobMention(i, i + n, hit[0], hit[1])
+                break
+            if best is None:
+                i += 1
+                continue
+            found.append(best)
+            i = best.last
+        return found
+
+
+@lru_cache(maxsize=1)
+def default_index() -> RomeIndex:
+    return RomeIndex.load()

@@ -1,0 +1,203 @@
+"""What a step looks like in speech: trigger patterns per category and kind, and the words around them.
+
+Patterns run on the normalised text (lower case, no accents, tokens separated by one space, numbers
+as digits). Within one clause the trigger with the highest priority names the step; the others are
+part of its description ("un atelier CV": an atelier, not a CV). Context words may move a step to
+another kind ("envoyé deux candidatures" in a sentence about alternance is `recherche_alternance`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_W = r"(?:[a-z0-9]+ )"  # any one token followed by a space
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    category: str
+    kind: str
+    pattern: re.Pattern[str]
+    priority: int
+
+
+def _rule(category: str, kind: str, priority: int, pattern: str) -> TriggerRule:
+    return TriggerRule(category, kind, re.compile(pattern), priority)
+
+
+RULES: list[TriggerRule] = [
+    # ── EMPLOI ──────────────────────────────────────────────────────────────────────────────────
+    _rule("EMPLOI", "candidature", 60, r"postul[a-z]*|candidatures?(?: spontanees?)?|repondu a " + _W + r"{0,2}offres?"),
+    _rule("EMPLOI", "candidature", 62,
+          r"(?:envoy|envoi|depos|donn|transmis|transmet|laiss|apport|amen|distribu|imprim)[a-z]* "
+          + _W + r"{0,5}?(?:cv|lettres? de motivation|candidatures?)"),
+    _rule("EMPLOI", "candidature", 58, r"relanc[a-z]*|en main propre|candidature spontanee"),
+    _rule("EMPLOI", "cv", 40, r"cv|curriculum(?: vitae)?"),
+    _rule("EMPLOI", "lettre_motivation", 45, r"lettres? de motivation|lettre de motiv"),
+    _rule("EMPLOI", "recherche_offres", 50,
+          r"(?:(?:regard|cherch|consult|parcour|epluch|fouill|recherch|repere|trouv)[a-z]*|lu|vu) "
+          + _W + r"{0,3}?(?:offres?|annonces?)(?: d emploi)?"),
+    _rule("EMPLOI", "recherche_offres", 48,
+          r"(?:cherch|recherch)[a-z]* " + _W + r"{0,2}?(?:travail|boulot|job|emploi|taf|taff|poste)"
+          r"|recherches? d emploi"),
+    _rule("EMPLOI", "entretien_embauche", 55,
+          r"(?:mini )?entretiens?(?: d embauche| de recrutement| d embauches| telephonique| en visio)?"
+          r"|(?:fait|passe|eu) (?:un |une )?(?:essai|journee d essai)|job interview"),
+    _rule("EMPLOI", "emploi", 50,
+          r"(?:travaill|boss|taff)[a-z]*(?! sur)|missions?(?! locales?)|journee d interim|interim"
+          r"|remplacement|extras?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
+          r"|(?:fait|commence|repris|reprends|repars|debute|fini) (?:un |une |mon |ma |le |la )?"
+          r"(?:job|boulot|taf|taff|contrat|poste|saison)|baby sitting|babysitting|garde d enfants"
+          r"|vendanges|je fais (?:le |la |du |de la )?(?:livreur|livraison|livraisons|serveur|serveuse)"),
+    _rule("EMPLOI", "recherche_stage", 57,
+          r"(?:cherch|recherch|trouv|demand)[a-z]* " + _W + r"{0,2}?stages?(?! (?:de )?(?:decouverte|d observation))"
+          r"|convention de stage"),
+    _rule("EMPLOI", "recherche_stage", 30, r"stages?(?! (?:de )?(?:decouverte|d observation))"),
+    # ── PROJET_PROFESSIONNEL ────────────────────────────────────────────────────────────────────
+    _rule("PROJET_PROFESSIONNEL", "enquete_metier", 65,
+          r"enquetes? (?:metiers?|professionnelles?)|interview[a-z]*"
+          r"|(?:explique|presente|raconte|parle de) (?:son|leur) (?:metier|boulot|travail)"
+          r"|rencontre " + _W + r"{0,3}?professionnels?"),
+    _rule("PROJET_PROFESSIONNEL", "immersion", 66,
+          r"immersions?|pmsmp|stages? (?:de )?(?:decouverte|d observation)"
+          r"|mise en situation (?:en milieu )?professionnelle"),
+    _rule("PROJET_PROFESSIONNEL", "recherche_alternance", 62,
+          r"alternance|apprentissage|apprenti|contrat pro(?:fessionnalisation)?|contrat de professionnalisation"),
+    _rule("PROJET_PROFESSIONNEL", "forum_emploi", 70,
+          r"(?:salons?|forums?) (?:de l |des |du |d )?(?:emploi|apprentissage|alternance|etudiant|etudiants"
+          r"|orientation|metiers?|formations?|recrutement|jobs?|entreprises|handicap|professionnel)"
+          r"|forums?|job ?dating|jobdating|portes? ouvertes?"),
+    _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 68,
+          r"(?:eu|vu|voir|vois|rencontre|rencontrer|appele|appeler|rappele|contacte|parle a|parle avec|echange avec"
+          r"|rendez vous avec|rdv avec|entretien avec|point avec|bilan avec|simulation d entretien avec|avec)"
+          r" (?:mon |ma |la |le )?(?:nouvelle |nouveau )?(?:conseill[a-z]*|referent[a-z]*|educat[a-z]*)"
+          r"|simulation d entretien|entretien individuel"),
+    # generic appointment: the kind comes from the words around it (see APPOINTMENT_CONTEXT)
+    _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 56, r"rendez vous|rdv"),
+    # ── FORMATION ───────────────────────────────────────────────────────────────────────────────
+    _rule("FORMATION", "atelier", 72,
+          r"ateliers?|informations? collectives?|info coll?|reunions? d information|sessions? d information"),
+    _rule("FORMATION", "formation", 50,
+          r"formations?|mooc|e learning|elearning|caces|sst|haccp|premiers secours|psc1|bafa"
+          r"|cours (?:de |d )(?!code|conduite)[a-z]+"),
+    _rule("FORMATION", "recherche_formation", 64,
+          r"(?:cherch|recherch|renseign|regard|trouv|compar)[a-z]* " + _W + r"{0,3}?"
+          r"(?:formations?|ecoles?|cfa|bts|cap|bac pro|licence|cursus|diplomes?)"
+          r"|(?:inscrit|inscrite|inscription|inscrire|inscris)[a-z]* (?:a |au |en |pour )" + _W + r"{0,2}?"
+          r"(?:formations?|cfa|ecole|bts|cap|cours|greta|afpa|stage|session)"
+          r"|dossier d inscription|parcoursup"
+          r"|(?:pris|prendre|demande)[a-z]* (?:des |les )?(?:infos|informations|renseignements) (?:sur|pour) "
+          + _W + r"{0,2}?(?:bts|cap|formations?|ecoles?|bac|licence|diplomes?|but|cfa)"),
+    # ── CITOYENNETE ─────────────────────────────────────────────────────────────────────────────
+    _rule("CITOYENNETE", "permis_conduire", 60,
+          r"code(?: de la route)?(?! (?:postal|promo|barre|pin|wifi|secret))|(?:lecons?|heures?|cours|seances?) "
+          r"(?:de |d )(?:conduite|code)|conduite(?: accompagnee)?|auto ecole|permis(?: de conduire| b)?"),
+    _rule("CITOYENNETE", "demarche_administrative", 52,
+          r"mairie|prefecture|carte d identite|passeport|titre de sejour|carte de sejour|cni|compte (?:bancaire|en banque)"
+          r"|rib|impots?|declaration de revenus|prime d activite|allocations?(?: cej| du cej)?|attestations?"
+          r"|justificatifs?|papiers|recensement|jdc|journee defense|caf|ants|banque"),
+    _rule("CITOYENNETE", "benevolat", 75,
+          r"benevol[a-z]*|volontariat|service civique|maraudes?|distribution alimentaire"
+          r"|secours populaire|secours catholique|restos du coeur|banque alimentaire|croix rouge|emmaus"),
+    # ── LOGEMENT ────────────────────────────────────────────────────────────────────────────────
+    _rule("LOGEMENT", "recherche_logement", 55,
+          r"(?:cherch|recherch|regard|consult|trouv)[a-z]* " + _W + r"{0,3}?"
+          r"(?:logements?|apparts?|appartements?|studios?|chambres?|colocs?|colocations?|t1|t2|f1|f2|maisons?)"),
+    _rule("LOGEMENT", "visite_logement", 66,
+          r"visit[a-z]* " + _W + r"{0,2}?(?:apparts?|appartements?|studios?|logements?|chambres?|colocs?"
+          r"|colocations?|t1|t2|f1|f2|maisons?)|visites? d (?:apparts?|appartements?|logements?)"),
+    _rule("LOGEMENT", "dossier_logement", 68,
+          r"dossier " + _W + r"{0,5}?(?:logement|foyer|fjt|apl|visale|hlm|bailleur|location|locatif|apparts?"
+          r"|appartement)|apl|visale|logement social|hlm|demande de logement|action logement"
+          r"|foyer de jeunes travailleurs|fjt"),
+    # ── SANTE ───────────────────────────────────────────────────────────────────────────────────
+    _rule("SANTE", "rendez_vous_medical", 60,
+          r"medecin(?: traitant| generaliste)?|docteur|dentiste|kine[a-z]*|gyneco[a-z]*|dermato[a-z]*"
+          r"|ophtalmo[a-z]*|psychologue|psy|psychiatre|orthophoniste|osteo[a-z]*|generaliste|sage femme"
+          r"|podologue|orthodontiste|radiologue|hopital|urgences|visite medicale|prise de sang|vaccin[a-z]*"
+          r"|radio|echographie|analyses? de sang|cardiologue|opticien|infirmiere"),
+    _rule("SANTE", "demarche_sante", 62,
+          r"carte vitale|mutuelle|complementaire sante(?: solidaire)?|css|cmu|ameli|cpam|bilan de sante"
+          r"|securite sociale|assurance maladie|check up"),
+    # ── CULTURE_SPORT_LOISIRS ───────────────────────────────────────────────────────────────────
+    _rule("CULTURE_SPORT_LOISIRS", "sport", 50,
+          r"sport|jogging|footing|courir|couru|course a pied|running|foot|football|futsal|basket|handball|hand"
+          r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|velo|vtt|boxe|judo"
+          r"|karate|danse|yoga|randonnee|rando|escalade|entrainement|ping pong|badminton|volley|skate|roller"
+          r"|crossfit|athletisme|balade|promenade|marche a pied|pilates|zumba|equitation|surf|ski"),
+    _rule("CULTURE_SPORT_LOISIRS", "culture", 52,
+          r"cinema|cine|musee|concert|theatre|expo|exposition|spectacle|festival|opera|visite guidee"
+          r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|match de"),
+    _rule("CULTURE_SPORT_LOISIRS", "loisir", 45,
+          r"lu (?:un |une |des |le |la |tout |toute |mon |ma )|lire|lecture|roman|manga|bd|dessin[a-z]*|dessine"
+          r"|guitare|piano|musique|jeux? video|jeu de societe|jardinage|tricot|couture|echecs"
+          r"|range (?:ma |mon |la |le )|peinture|photographie|photos|ecriture|ecrit (?:un |des )poeme"),
+]
+
+# Around a generic "rendez-vous": which kind it is.
+MEDICAL_WORDS = re.compile(
+    r"(?:medecin|docteur|dentiste|kine|gyneco|dermato|ophtalmo|psychologue|psy|orthophoniste|osteo|generaliste"
+    r"|sage femme|podologue|orthodontiste|hopital|clinique|cabinet medical|radio|prise de sang|cardiologue)[a-z]*"
+)
+COUNSELLOR_WORDS = re.compile(
+    r"conseill[a-z]*|referent[a-z]*|mission locale|france travail|pole emploi|cap emploi|educat[a-z]*"
+)
+ADMIN_WORDS = re.compile(r"mairie|prefecture|caf|banque|impots|ants|urssaf")
+HOUSING_WORDS = re.compile(
+    r"logements?|apparts?|appartements?|studios?|colocs?|colocations?|loyer|bailleur|proprio|proprietaire"
+    r"|leboncoin|le bon coin|seloger|se loger|foyer|fjt|residence|chambres?"
+)
+ALTERNANCE_WORDS = re.compile(r"alternance|apprentissage|apprenti|contrat pro")
+DISCOVERY_WORDS = re.compile(r"decouverte|observation|immersion|pmsmp")
+DIPLOMA_STAGE_WORDS = re.compile(r"bac pro|bts|cap|diplome|licence|ecole|lycee|but|dut|formation")
+FORMATION_SEARCH_VERBS = re.compile(
+    r"(?:cherch|recherch|renseign|regard|trouv|compar|inscri|inscrit|inscription)[a-z]*"
+)
+
+# Démarche codes of the France Travail catalogue (cej_referentiels.json, demarche_catalogue).
+DEMARCHE_CODES: dict[str, tuple[str, str | None]] = {
+    "cv": ("P03", "Q11"),
+    "lettre_motivation": ("P03", "Q11"),
+    "recherche_offres": ("P03", "Q12"),
+    "candidature": ("P03", "Q14"),
+    "recherche_stage": ("P03", "Q12"),
+    "entretien_embauche": ("P04", "Q18"),
+    "enquete_metier": ("P01", "Q04"),
+    "immersion": ("P01", "Q03"),
+    "forum_emploi": ("P01", "Q05"),
+    "recherche_alternance": ("P03", "Q14"),
+    "rendez_vous_conseiller": ("P06", None),
+    "recherche_formation": ("P02", "Q07"),
+    "formation": ("P02", "Q08"),
+    "demarche_administrative": ("P07", "Q39"),
+    "permis_conduire": ("P07", "Q39"),
+    "recherche_logement": ("P07", "Q39"),
+    "visite_logement": ("P07", "Q39"),
+    "dossier_logement": ("P07", "Q39"),
+    "rendez_vous_medical": ("P07", "Q39"),
+    "demarche_sante": ("P07", "Q39"),
+}
+
+
+def demarche_codes(kind: str, evidence_norm: str) -> tuple[str | None, str | None]:
+    """The (pourquoi, quoi) pair of a step, refined by a few words of its evidence."""
+    if kind == "candidature":
+        if re.search(r"relanc", evidence_norm):
+            return "P03", "Q16"
+        if re.search(r"spontanee|depose|main propre|passe", evidence_norm):
+            return "P03", "Q15"
+    if kind == "atelier":
+        if "entretien" in evidence_norm:
+            return "P04", "Q17"
+        if re.search(r"cv|candidature|lettre|recherche d emploi", evidence_norm):
+            return "P03", "Q11"
+        if re.search(r"numerique|informatique|internet|ordinateur", evidence_norm):
+            return "P02", "Q37"
+        return "P02", "Q06"
+    if kind == "recherche_formation" and re.search(r"infos|informations|renseign|cherch", evidence_norm):
+        return "P02", "Q06"
+    if kind == "forum_emploi" and re.search(r"formation|etudiant|orientation|apprentissage", evidence_norm):
+        return "P02", "Q09"
+    codes = DEMARCHE_CODES.get(kind)
+    return codes if codes is not None else (None, None)
