@@ -12,3 +12,6 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("declarations.web.urls")),
 ]
+
+handler404 = "declarations.web.errors.not_found"
+handler500 = "declarations.web.errors.server_error"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,10 +67,10 @@ def create_declaration(
     if audio is not None and not audio.size:
         raise DomainError("audio_empty", _("La note vocale est vide. Enregistrez-la à nouveau."))
     if audio is not None and audio.size is not None and audio.size > settings.SPEECH_MAX_UPLOAD_BYTES:
-        limit_mb = settings.SPEECH_MAX_UPLOAD_BYTES // (1024 * 1024)
         raise DomainError(
             "audio_too_large",
-            _("La note vocale dépasse la taille maximale de %(mb)s Mo.") % {"mb": limit_mb},
+            _("La note vocale dépasse la taille maximale de %(size)s.")
+            % {"size": filesizeformat(settings.SPEECH_MAX_UPLOAD_BYTES)},
             status_code=413,
         )
     declaration = Declaration(

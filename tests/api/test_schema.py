@@ -32,11 +32,6 @@ def test_it_serves_the_docs_without_a_cdn(jeune: Beneficiary, api_for: ApiFor) -
     assert not re.search(r"https?://(?!localhost|testserver)[\w.-]+/[^\s\"']*\.(?:js|css)", html)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cej/urls.py sets no handler404: an unknown /api/v1/ path answers Django's HTML page, "
-    "not the API's one JSON error shape",
-)
 def test_it_answers_an_unknown_api_path_in_the_error_shape(jeune: Beneficiary, api_for: ApiFor) -> None:
     response = api_for(jeune).get("/api/v1/declaration/")
     assert response.status_code == 404
