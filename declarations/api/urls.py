@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from declarations.api import views
+from declarations.api import reports, views
 
 urlpatterns = [
     path("auth/token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("steps/<int:step_id>/", views.StepDetailApi.as_view(), name="step"),
     path("steps/<int:step_id>/review/", views.StepReviewApi.as_view(), name="step-review"),
+    path("reports/overview/", reports.ReportOverviewApi.as_view(), name="reports-overview"),
     path(
         "beneficiaries/<int:beneficiary_id>/weeks/",
         views.BeneficiaryWeeksApi.as_view(),

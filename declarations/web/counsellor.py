@@ -1,0 +1,289 @@
+"""Counsellor pages: the queue, a declaration to review, a young person's hours.
+
+Every object is read through the selectors, which scope it to the counsellor's portfolio: anything
+else is a 404. Decisions go through services.review_step, the one place that records them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Substr
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from declarations import selectors, services
+from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
+from declarations.hours import PARIS, local_date, week_start
+from declarations.models import Declaration, Step
+from declarations.web.access import role_required
+from declarations.web.audio import audio_response
+from declarations.web.charts import grouped_columns
+from declarations.web.forms import QueueFilterForm, ReviewStepForm
+from declarations.web.transcript import passages
+
+PAGE_SIZE = 25
+HISTORY_WEEKS = 8
+QUEUE_STATUSES = (Declaration.Status.SUBMITTED, Declaration.Status.REVIEWED)
+FIELD_LABELS = {
+    "category": gettext_lazy("catégorie"), "kind": gettext_lazy("type"), "status": gettext_lazy("réalisation"),
+    "date": gettext_lazy("date"), "count": gettext_lazy("nombre"), "organization": gettext_lazy("organisme"),
+    "job_title": gettext_lazy("métier"), "duration_minutes": gettext_lazy("durée"),
+    "hours": gettext_lazy("heures"),
+}
+
+
+def _with_step_counts(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=7, decimal_places=2))
+    return queryset.annotate(
+        step_count=Count("steps"),
+        pending_count=Count("steps", filter=Q(steps__decision=Step.Decision.PENDING)),
+        declared_hours=Coalesce(Sum("steps__hours", filter=~Q(steps__decision=Step.Decision.REJECTED)), zero),
+        preview=Substr("transcript", 1, 160),
+    ).only(
+        "id", "status", "source", "recorded_at", "submitted_at", "reviewed_at", "audio_duration_s",
+        "beneficiary__id", "beneficiary__user__first_name", "beneficiary__user__last_name",
+        "beneficiary__user__username",
+    )
+
+
+@role_required("counsellor")
+def queue(request: HttpRequest) -> HttpResponse:
+    portfolio = selectors.beneficiaries_visible_to(request.user).order_by("user__last_name", "user__first_name")
+    form = QueueFilterForm(request.GET or None, beneficiaries=portfolio)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    declarations = selectors.declarations_visible_to(request.user).filter(status__in=QUEUE_STATUSES)
+    if filters.get("beneficiary"):
+        declarations = declarations.filter(beneficiary=filters["beneficiary"])
+    if filters.get("week"):
+        since = datetime.combine(filters["week"], time.min, tzinfo=PARIS)
+        declarations = declarations.filter(recorded_at__gte=since, recorded_at__lt=since + timedelta(days=7))
+    if filters.get("category"):
+        declarations = declarations.filter(
+            Exists(Step.objects.filter(declaration=OuterRef("pk"), category=filters["category"]))
+        )
+    counts = {
+        row["status"]: row["total"]
+        for row in declarations.order_by().values("status").annotate(total=Count("id"))
+    }
+    status = filters.get("status") or Declaration.Status.SUBMITTED
+    if status != "all":
+        declarations = declarations.filter(status=status)
+    page = Paginator(
+        _with_step_counts(declarations).order_by("submitted_at", "id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    tab_query = query.copy()
+    tab_query.pop("status", None)
+    return render(
+        request,
+        "declarations/counsellor/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "status": status,
+            "count_submitted": counts.get(Declaration.Status.SUBMITTED, 0),
+            "count_reviewed": counts.get(Declaration.Status.REVIEWED, 0),
+            "query": query.urlencode(),
+            "tab_query": tab_query.urlencode(),
+        },
+    )
+
+
+def _declaration_for(request: HttpRequest, declaration_id: int) -> Declaration:
+    queryset = selectors.declarations_with_steps(selectors.declarations_visible_to(request.user))
+    return get_object_or_404(queryset, pk=declaration_id)
+
+
+def _trail(step: Step) -> list[dict[str, Any]]:
+    category_labels, kind_labels = dict(Category.choices), dict(Kind.choices)
+
+    def shown(field: str, value: Any) -> str:
+        if value in (None, ""):
+            return "—"
+        if field == "category":
+            return str(category_labels.get(value, value))
+        if field == "kind":
+            return str(kind_labels.get(value, value))
+        if field == "date":
+            return datetime.fromisoformat(value).strftime("%d/%m/%Y")
+        if field == "hours":
+            return f"{Decimal(value).normalize():f}".replace(".", ",") + " h"
+        return str(value)
+
+    return [
+        {
+            "review": review,
+            "changes": [
+                (FIELD_LABELS.get(field, field), shown(field, before), shown(field, after))
+                for field, (before, after) in review.changes.items()
+            ],
+        }
+        for review in step.reviews.all()
+    ]
+
+
+def _render_declaration(
+    request: HttpRequest, declaration: Declaration, bound: ReviewStepForm | None = None, status: int = 200
+) -> HttpResponse:
+    steps = list(declaration.steps.all())
+    cards = [
+        {
+            "step": step,
+            "form": bound if bound is not None and bound.prefix == f"step-{step.pk}" else ReviewStepForm.for_step(step),
+            "trail": _trail(step),
+        }
+        for step in steps
+    ]
+    next_declaration = (
+        selectors.declarations_visible_to(request.user)
+        .filter(status=Declaration.Status.SUBMITTED)
+        .exclude(pk=declaration.pk)
+        .order_by("submitted_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return render(
+        request,
+        "declarations/counsellor/declaration.html",
+        {
+            "declaration": declaration,
+            "beneficiary": declaration.beneficiary,
+            "cards": cards,
+            "passages": passages(declaration.transcript, declaration.words, steps),
+            "has_words": bool(declaration.words),
+            "reviewable": declaration.status == Declaration.Status.SUBMITTED,
+            "pending": sum(1 for step in steps if step.decision == Step.Decision.PENDING),
+            "next_declaration": next_declaration,
+            "kinds_by_category": {category: list(kinds) for category, kinds in KINDS_BY_CATEGORY.items()},
+        },
+        status=status,
+    )
+
+
+@role_required("counsellor")
+def declaration_detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
+    return _render_declaration(request, _declaration_for(request, declaration_id))
+
+
+@require_POST
+@role_required("counsellor")
+def review_step(request: HttpRequest, declaration_id: int, step_id: int) -> HttpResponse:
+    declaration = _declaration_for(request, declaration_id)
+    step = next((step for step in declaration.steps.all() if step.pk == step_id), None)
+    if step is None:
+        raise Http404("step out of reach")
+    form = ReviewStepForm.for_step(step, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("La démarche n'a pas été enregistrée : corrigez les champs signalés."))
+        return _render_declaration(request, declaration, bound=form, status=400)
+    arguments = form.review_arguments(step)
+    try:
+        services.review_step(step=step, reviewer=request.user, **arguments)
+    except services.DomainError as error:
+        if error.code == "comment_required":
+            form.add_error("comment", error.message)
+            return _render_declaration(request, _declaration_for(request, declaration_id), bound=form, status=400)
+        messages.error(request, error.message)
+        return redirect(f"{reverse('web:declaration', args=[declaration_id])}#step-{step_id}")
+    if arguments["decision"] == Step.Decision.VALIDATED:
+        messages.success(request, _("Démarche validée."))
+    else:
+        messages.success(request, _("Démarche refusée. Le jeune verra votre commentaire."))
+    return _after_decision(request, declaration_id, step_id)
+
+
+def _after_decision(request: HttpRequest, declaration_id: int, step_id: int | None = None) -> HttpResponse:
+    url = reverse("web:declaration", args=[declaration_id])
+    still_pending = Step.objects.filter(
+        declaration_id=declaration_id, decision=Step.Decision.PENDING
+    ).values_list("pk", flat=True)
+    next_step = next(iter(still_pending.order_by("position", "id")), None)
+    if next_step is not None:
+        return redirect(f"{url}#step-{next_step}")
+    messages.info(request, _("Toutes les démarches de cette déclaration sont traitées."))
+    return redirect(f"{url}#step-{step_id}" if step_id else url)
+
+
+@require_POST
+@role_required("counsellor")
+def validate_remaining(request: HttpRequest, declaration_id: int) -> HttpResponse:
+    declaration = _declaration_for(request, declaration_id)
+    pending = [step for step in declaration.steps.all() if step.decision == Step.Decision.PENDING]
+    try:
+        with transaction.atomic():
+            for step in pending:
+                services.review_step(step=step, reviewer=request.user, decision=Step.Decision.VALIDATED)
+    except services.DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:declaration", declaration_id=declaration_id)
+    messages.success(
+        request,
+        _("%(count)s démarche(s) validée(s).") % {"count": len(pending)},
+    )
+    return _after_decision(request, declaration_id)
+
+
+@role_required("counsellor")
+def declaration_audio(request: HttpRequest, declaration_id: int) -> HttpResponseBase:
+    declaration = get_object_or_404(
+        selectors.declarations_visible_to(request.user).select_related(None).only("id", "audio"),
+        pk=declaration_id,
+    )
+    if not declaration.audio:
+        raise Http404("no audio")
+    return audio_response(declaration.audio.name, request.headers.get("Range"))
+
+
+@role_required("counsellor")
+def beneficiary_detail(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
+    beneficiary = get_object_or_404(selectors.beneficiaries_visible_to(request.user), pk=beneficiary_id)
+    today = local_date(timezone.now())
+    weeks = selectors.weekly_hours(
+        beneficiary, start=week_start(today) - timedelta(weeks=HISTORY_WEEKS - 1), end=today
+    )
+    current = weeks[-1]
+    target = current.target_hours or Decimal(1)
+    chart = grouped_columns(
+        [
+            (
+                week.week_start.strftime("%d/%m"),
+                [
+                    (week.declared_hours, "declared", _("Déclarées : %(h)s h") % {"h": week.declared_hours}),
+                    (week.validated_hours, "validated", _("Validées : %(h)s h") % {"h": week.validated_hours}),
+                ],
+            )
+            for week in weeks
+        ],
+        reference=current.target_hours,
+        reference_text=_("objectif"),
+        unit=" h",
+    )
+    recent = _with_step_counts(
+        selectors.declarations_visible_to(request.user).filter(beneficiary=beneficiary)
+    ).order_by("-recorded_at", "-id")[:10]
+    return render(
+        request,
+        "declarations/counsellor/beneficiary.html",
+        {
+            "beneficiary": beneficiary,
+            "weeks": list(reversed(weeks)),
+            "current": current,
+            "declared_percent": min(float(current.declared_hours / target * 100), 100),
+            "validated_percent": min(float(current.validated_hours / target * 100), 100),
+            "chart": chart,
+            "recent": recent,
+        },
+    )

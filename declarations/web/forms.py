@@ -1,0 +1,112 @@
+"""Forms of the counsellor and manager pages. They validate input; services decide."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
+from declarations.models import Beneficiary, Declaration, Step
+
+QUEUE_STATUSES = (
+    (Declaration.Status.SUBMITTED, _("À traiter")),
+    (Declaration.Status.REVIEWED, _("Traitées")),
+    ("all", _("Toutes")),
+)
+
+
+def kind_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Kinds grouped by category, as <optgroup>s the page filters when the category changes."""
+    labels = dict(Kind.choices)
+    return [
+        (str(category_label), [(kind, str(labels[kind])) for kind in KINDS_BY_CATEGORY[category]])
+        for category, category_label in Category.choices
+    ]
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Statut"), choices=QUEUE_STATUSES, required=False)
+    beneficiary = forms.ModelChoiceField(
+        label=_("Jeune"), queryset=Beneficiary.objects.none(), required=False, empty_label=_("Tous les jeunes")
+    )
+    week = forms.CharField(
+        label=_("Semaine d'enregistrement"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "week"}),
+    )
+    category = forms.ChoiceField(
+        label=_("Catégorie"), choices=[("", _("Toutes les catégories")), *Category.choices], required=False
+    )
+
+    def __init__(self, *args: Any, beneficiaries: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["beneficiary"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = beneficiaries
+
+    def clean_week(self) -> date | None:
+        value: str = self.cleaned_data["week"].strip()
+        if not value:
+            return None
+        try:
+            year, week = value.split("-W")
+            return date.fromisocalendar(int(year), int(week), 1)
+        except ValueError as error:
+            raise forms.ValidationError(_("Indiquez une semaine au format AAAA-Wss.")) from error
+
+
+class ReviewStepForm(forms.Form):
+    category = forms.ChoiceField(label=_("Catégorie"), choices=Category.choices)
+    kind = forms.ChoiceField(label=_("Type de démarche"), choices=kind_choices)
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    hours = forms.DecimalField(
+        label=_("Heures"), min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2,
+        localize=True,
+    )
+    organization = forms.CharField(label=_("Organisme"), max_length=200, required=False)
+    job_title = forms.CharField(label=_("Métier"), max_length=200, required=False)
+    comment = forms.CharField(
+        label=_("Commentaire"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decision = forms.ChoiceField(
+        choices=[(Step.Decision.VALIDATED, _("Valider")), (Step.Decision.REJECTED, _("Refuser"))]
+    )
+
+    @classmethod
+    def for_step(cls, step: Step, data: Any = None) -> ReviewStepForm:
+        return cls(
+            data,
+            prefix=f"step-{step.pk}",
+            initial={
+                "category": step.category, "kind": step.kind, "date": step.date, "hours": step.hours,
+                "organization": step.organization, "job_title": step.job_title,
+            },
+        )
+
+    def review_arguments(self, step: Step) -> dict[str, Any]:
+        """What to pass to services.review_step: corrections, hours only when the person changed them."""
+        data = self.cleaned_data
+        corrections: dict[str, Any] = {
+            "category": data["category"],
+            "date": data["date"],
+            "organization": data["organization"],
+            "job_title": data["job_title"],
+        }
+        # A kind left over from the previous category would contradict the new one: let the service
+        # keep it if it fits, or take the category's default kind.
+        if data["kind"] in KINDS_BY_CATEGORY.get(data["category"], ()):
+            corrections["kind"] = data["kind"]
+        # Unchanged hours follow the (possibly corrected) category's weight.
+        hours = data["hours"] if data["hours"] != step.hours else None
+        return {
+            "decision": data["decision"],
+            "corrections": corrections,
+            "hours": hours,
+            "comment": data["comment"].strip(),
+        }
