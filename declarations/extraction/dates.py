@@ -113,7 +113,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?:le |ce )?week end(?: (?P<which>dernier|passe|prochain))?"
     )),
     ("weekday", re.compile(
-        r"(?P<det>le |ce |cet )?(?P<wd>" + _WD + r")(?: (?P<day>\d{1,2}|1er|premier)(?: (?P<month>" + _MONTH
+        r"(?P<det>le |ce |cet )?(?P<wd>" + _WD + r")(?: (?P<day>\d{1,2}|1er|premier)(?! (?:h|heures?|minutes?|min|fois)\b)(?: (?P<month>" + _MONTH
         + r"))?)?(?: (?P<which>dernier|passe|prochain|d apres|qui vient))?" + _PART
     )),
     ("daymonth", re.compile(

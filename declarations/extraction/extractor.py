@@ -132,7 +132,7 @@ class RuleBasedExtractor:
         for rule in RULES:
             for match in nt.finditer(rule.pattern):
                 first, last = nt.token_span(match)
-                if blocked.intersection(range(first, last)):
+                if blocked.intersection(range(first, last)) or self._in_relative_clause(nt, first):
                     continue
                 candidates.append(Trigger(first, last, rule, rule.category, rule.kind))
         candidates.sort(key=lambda t: (-t.rule.priority, -(t.last - t.first), t.first))
@@ -144,6 +144,12 @@ class RuleBasedExtractor:
             taken.update(range(trig.first, trig.last))
             kept.append(trig)
         return sorted(kept, key=lambda t: t.first)
+
+    @staticmethod
+    def _in_relative_clause(nt: NormalizedText, first: int) -> bool:
+        """"les magasins où j'avais postulé": background, not a step of its own."""
+        words = [t.norm for t in nt.tokens[max(0, first - 4) : first]]
+        return any(w in _RELATIVE and nxt in SUBJECTS for w, nxt in zip(words, words[1:], strict=False))
 
     # ── clauses ─────────────────────────────────────────────────────────────────────────────────
     def _clauses(self, nt: NormalizedText, mentions: list[DateMention], triggers: list[Trigger]) -> list[Clause]:
@@ -174,10 +180,11 @@ class RuleBasedExtractor:
                     starts.add(walk_back(i))
             mention = mention_at.get(i)
             if mention is not None and i > 0:
+                # "et vendredi aussi": an elliptical clause repeating the previous step on another day
                 before = walk_back(i)
-                if before < i and words[before] in {"et", "mais", "puis", "ensuite", "apres", "sinon"}:
-                    starts.add(before)
-                elif nt.tokens[i].comma_before or nt.tokens[i].sentence_start:
+                if before < i and words[before] in {"et", "mais", "puis"} and (
+                    mention.last < len(words) and words[mention.last] in grammar.ELLIPSIS
+                ):
                     starts.add(before)
         ordered = sorted(starts)
         clauses = [
@@ -190,7 +197,36 @@ class RuleBasedExtractor:
             (clause.leading if leading else clause.local).append(m)
         for trig in triggers:
             self._clause_of(clauses, trig.first).triggers.append(trig)
-        return clauses
+        return self._split_dated_triggers(words, clauses)
+
+    @staticmethod
+    def _split_dated_triggers(words: list[str], clauses: list[Clause]) -> list[Clause]:
+        """"une simulation d'entretien, pour mon entretien chez Sephora qui est lundi": a later trigger
+        followed by its own day is a step of its own, said inside the clause of another."""
+        out: list[Clause] = []
+        for clause in clauses:
+            pieces = [clause]
+            for trig in clause.triggers[1:]:
+                current = pieces[-1]
+                if trig.first <= current.first:
+                    continue
+                own_day = [
+                    m
+                    for m in current.local
+                    if m.first >= trig.last and not any(w in SUBJECTS for w in words[trig.last : m.first])
+                ]
+                earlier = [t for t in current.triggers if t.first < trig.first]
+                if not own_day or not earlier:
+                    continue
+                head = Clause(current.first, trig.first, current.leading)
+                tail = Clause(trig.first, current.last)
+                for m in current.local:
+                    (tail.local if m.first >= trig.first else head.local).append(m)
+                for t in current.triggers:
+                    (tail.triggers if t.first >= trig.first else head.triggers).append(t)
+                pieces[-1:] = [head, tail]
+            out.extend(pieces)
+        return out
 
     @staticmethod
     def _is_subject(words: list[str], i: int) -> bool:
@@ -224,29 +260,40 @@ class RuleBasedExtractor:
         drafts: list[_Draft] = []
         running: DateMention | None = None
         running_value: date | None = None
+        context_org: OrgMention | None = None  # "j'ai passé la journée à la Mission Locale : le matin..."
         for index, clause in enumerate(clauses):
-            clause_text = nt.phrase(clause.first, clause.last)
             direction = self._direction(morph, clause)
             resolved_leading = self._resolve_chain(clause.leading, direction, today, running_value)
-            main = self._main_trigger(nt, clause)
+            if clause.leading:
+                context_org = None
+            context = ""
+            if index > 0 and not clause.leading:
+                context = nt.phrase(clauses[index - 1].first, clauses[index - 1].last)
+            main = self._main_trigger(nt, clause, context)
             if main is not None and self._is_step(nt, clauses, index, main):
                 span_end = self._span_end(clauses, index)
                 dates, explicit = self._dates_for(
                     nt, clause, main, direction, today, running, running_value, resolved_leading
                 )
-                if main.kind == "_offered":
-                    main = replace(main, kind=main.rule.kind)
+                offer = self._offer_dates(nt, clauses, index, main, today, running_value)
+                if offer is not None:
+                    dates, explicit = offer, True
                 draft = self._describe(nt, clause, main, dates, span_end, orgs, morph, today, drafts)
                 draft.explicit_date = explicit
+                if not draft.organizations and context_org is not None:
+                    draft.organizations = [context_org]
                 drafts.append(draft)
                 extra = self._starting_later(nt, clause, main, draft, direction, today)
                 if extra is not None:
                     drafts.append(extra)
             elif main is None and clause.leading and drafts and self._is_ellipsis(words, clause):
                 previous = drafts[-1]
+                # no verb of its own: the day is read in the tense of the step it repeats
+                same_tense = Direction.PAST if previous.status == "done" else Direction.FUTURE
+                resolved = self._resolve_chain(clause.leading, same_tense, today, running_value)
                 copy = replace(
                     previous,
-                    dates=[resolved_leading[-1]] if resolved_leading else previous.dates,
+                    dates=[resolved[-1]] if resolved else previous.dates,
                     clause=index,
                     first=clause.first,
                     last=clause.last,
@@ -254,13 +301,44 @@ class RuleBasedExtractor:
                     explicit_date=True,
                 )
                 drafts.append(copy)
+            elif main is None:
+                places = [
+                    o
+                    for o in orgs
+                    if clause.first <= o.first < clause.last
+                    and o.type not in {OrgType.JOB_SITE, OrgType.HOUSING_SITE}
+                ]
+                if places:
+                    context_org = places[-1]
             if clause.leading:
                 running = clause.leading[-1]
                 running_value = resolved_leading[-1] if resolved_leading else None
-            del clause_text
         return self._benevolat_over_outings(drafts)
 
-    def _main_trigger(self, nt: NormalizedText, clause: Clause) -> Trigger | None:
+    def _offer_dates(
+        self,
+        nt: NormalizedText,
+        clauses: list[Clause],
+        index: int,
+        trig: Trigger,
+        today: date,
+        running_value: date | None,
+    ) -> list[date | None] | None:
+        """An offer taken up ("m'a proposé un atelier, je m'y suis inscrite, c'est mardi prochain")
+        happens on the day said with the commitment."""
+        words = [t.norm for t in nt.tokens]
+        before = " ".join(words[clauses[index].first : trig.first])
+        if not grammar.OFFERED.search(before):
+            return None
+        for nxt in clauses[index + 1 : index + 4]:
+            mentions = nxt.leading + nxt.local
+            if mentions:
+                return [self._resolve(mentions[-1], Direction.FUTURE, today, running_value)]
+            if nxt.triggers:
+                break
+        return None
+
+    def _main_trigger(self, nt: NormalizedText, clause: Clause, context: str = "") -> Trigger | None:
         if not clause.triggers:
             return None
         words = [t.norm for t in nt.tokens]
@@ -276,14 +354,14 @@ class RuleBasedExtractor:
         main_actions = [t for t in usable if not self._is_purpose(words, clause, t)]
         pool = main_actions or usable
         best = max(pool, key=lambda t: (t.rule.priority, -t.first))
-        return self._contextual_kind(nt, clause, best)
+        return self._contextual_kind(nt, clause, best, context)
 
     @staticmethod
     def _is_purpose(words: list[str], clause: Clause, trig: Trigger) -> bool:
         before = words[max(clause.first, trig.first - 3) : trig.first]
         return "pour" in before or "afin" in before
 
-    def _contextual_kind(self, nt: NormalizedText, clause: Clause, trig: Trigger) -> Trigger:
+    def _contextual_kind(self, nt: NormalizedText, clause: Clause, trig: Trigger, context: str) -> Trigger:
         text = nt.phrase(clause.first, clause.last)
         kind, category = trig.kind, trig.category
         if trig.rule.kind == "rendez_vous_conseiller" and trig.rule.priority < 60:
@@ -295,7 +373,7 @@ class RuleBasedExtractor:
                 category, kind = "CITOYENNETE", "demarche_administrative"
             elif HOUSING_WORDS.search(text):
                 category, kind = "LOGEMENT", "visite_logement"
-        elif kind in {"candidature", "recherche_offres"} and ALTERNANCE_WORDS.search(text):
+        elif kind in {"candidature", "recherche_offres"} and ALTERNANCE_WORDS.search(context + " " + text):
             category, kind = "PROJET_PROFESSIONNEL", "recherche_alternance"
         elif kind == "recherche_offres" and HOUSING_WORDS.search(text):
             category, kind = "LOGEMENT", "recherche_logement"

@@ -130,27 +130,29 @@ INTENT = re.compile(
     r"|il faudrait|faudrait|je pourrais|j aurais du|j allais|envie de)(?: |$)"
 )
 CANCELLED = re.compile(
-    r"annul[a-z]*|decale[a-z]*|report[a-z]*|pas pu|pu pas|pas reussi|reussi pas|pas eu lieu|tombe a l eau"
+    r"\b(?:annul[a-z]*|decale[a-z]*|report[a-z]*|pas pu|pu pas|pas reussi|reussi pas|pas eu lieu|tombe a l eau"
     r"|rate|loupe|oublie|pas venu|pas venue|finalement pas|pas pu y aller|pas ete possible"
+    r")\b"
 )
 RETRACTED = re.compile(
-    r"je rigole|je plaisante|je blague|ca compte pas|ca compte plus|compte pas|c est pas vrai|laisse tomber"
+    r"\b(?:je rigole|je plaisante|je blague|ca compte pas|ca compte plus|compte pas|c est pas vrai|laisse tomber"
     r"|oublie ca|non rien"
+    r")\b"
 )
 ADVICE = re.compile(
-    r"(?:m a|m ont|nous a|m avait|on m a|il faut que|faut que) (?:dit|conseille|suggere|recommande|demande"
+    r"\b(?:m a|m ont|nous a|m avait|on m a|il faut que|faut que) (?:dit|conseille|suggere|recommande|demande"
     r"|propose|dit qu il faudrait) (?:de |d |qu )"
 )
 OFFERED = re.compile(
-    r"(?:m a|m ont|nous a|on m a|m avait) (?:propose|parle|offert|conseille|suggere|trouve|envoye|donne)"
+    r"\b(?:m a|m ont|nous a|on m a|m avait) (?:propose|parle|offert|conseille|suggere|trouve|envoye|donne)"
     r"|parle (?:de |d |du |des )"
 )
 COMMITMENT = re.compile(
-    r"inscrit[a-z]*|commence|commencer|debute|accepte|signe|j y vais|on y va|demarre|c est (?:le |ce )?"
-    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|\d)"
+    r"\b(?:inscrit[a-z]*|commence|commencer|debute|accepte|signe|j y vais|on y va|demarre|c est (?:le |ce )?"
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|\d))\b"
 )
 MENTION_ONLY = re.compile(r"parle (?:de|d|du|des)(?: la| le| l| mon| ma| mes| une| un| des| cette| ce)?$")
 PURPOSE = re.compile(r"(?:pour|afin de|afin d)(?: [a-z]+){0,2}$")
-START_WORDS = re.compile(r"commence|commencer|debute|demarre|a lieu|aura lieu")
+START_WORDS = re.compile(r"\b(?:commence|commencer|debute|demarre|a lieu|aura lieu)\b")
 ELLIPSIS = frozenset({"aussi", "pareil", "egalement", "encore", "idem"})
 BACK_REFERENCE = re.compile(r"(?:^| )(?:la bas|y suis|y retourne|y suis retourne|j y|y ai|y etais)(?: |$)")

@@ -15,11 +15,24 @@ _NOT_A_JOB_HERE = frozenset(
     "conseiller conseillere conseillers conseilleres mission missions emploi stage stages service formateur "
     "formatrice patron patronne responsable directeur directrice chef cheffe client clients ami amie "
     "mere pere frere soeur cousin cousine oncle tante pote copain copine agent agents aide aides "
-    "employe employes employee commercial commerciale technicien metier metiers entretien".split()
+    "employe employes employee commercial commerciale technicien metier metiers entretien professionnel "
+    "professionnelle professionnels benevole benevoles".split()
 )
 # Heads of a job phrase that need their complement ("agent de service", "employé libre-service").
 _NEEDS_COMPLEMENT = frozenset(
     "agent agents aide aides employe employee employes commercial commerciale technicien chef".split()
+)
+
+
+_JOB_CUES = frozenset(
+    "etre devenir poste postes offre offres comme metier metiers job jobs boulot fais faire formation "
+    "projet annonces annonce pour un une chez aupres candidature candidatures emploi emplois travail "
+    "entretien stage pmsmp alternance contrat cdd cdi mission missions interim que qu etais suis etait "
+    "devenu devenue".split()
+)
+_COMPLEMENT_STOP = frozenset(
+    "pour chez a au aux sur et mais avec dans par comme qui que j je on il elle c ca hier demain aujourd "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche ce cette mon ma mes un une genre voila".split()
 )
 
 
@@ -68,9 +81,10 @@ class RomeIndex:
                 hit = self.entries.get(key)
                 if hit is None:
                     continue
-                if n == 1 and (key[0] in _NOT_A_JOB_HERE or len(key[0]) < 4):
-                    continue
-                if key[0] in _NEEDS_COMPLEMENT and n == 1:
+                if n == 1 and key[0] in _NEEDS_COMPLEMENT:
+                    best = self._with_complement(words, i, last, hit) if self._cued(words, i) else None
+                    break
+                if n == 1 and (key[0] in _NOT_A_JOB_HERE or len(key[0]) < 4 or not self._cued(words, i)):
                     continue
                 best = JobMention(i, i + n, hit[0], hit[1])
                 break
@@ -80,6 +94,24 @@ class RomeIndex:
             found.append(best)
             i = best.last
         return found
+
+
+    @staticmethod
+    def _cued(words: list[str], i: int) -> bool:
+        """A one-word title needs a word that announces a job before it ("pour être", "poste de")."""
+        return any(w in _JOB_CUES for w in words[max(0, i - 3) : i])
+
+    @staticmethod
+    def _with_complement(words: list[str], i: int, last: int, hit: tuple[str, str]) -> JobMention | None:
+        """A generic head said with its complement, as said: "employé libre-service", "agente commerciale"."""
+        k = i + 1
+        while k < min(last, i + 4) and words[k] not in _COMPLEMENT_STOP and not words[k].isdigit():
+            k += 1
+        while k > i + 1 and words[k - 1] in {"de", "d", "du", "des", "en", "la", "le", "l"}:
+            k -= 1
+        if k == i + 1:
+            return None
+        return JobMention(i, k, hit[0], hit[1])
 
 
 @lru_cache(maxsize=1)

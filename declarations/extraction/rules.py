@@ -49,7 +49,7 @@ RULES: list[TriggerRule] = [
           r"|remplacement|extras?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
           r"|(?:fait|commence|repris|reprends|repars|debute|fini) (?:un |une |mon |ma |le |la )?"
           r"(?:job|boulot|taf|taff|contrat|poste|saison)|baby sitting|babysitting|garde d enfants"
-          r"|vendanges|je fais (?:le |la |du |de la )?(?:livreur|livraison|livraisons|serveur|serveuse)"),
+          r"|vendanges"),
     _rule("EMPLOI", "recherche_stage", 57,
           r"(?:cherch|recherch|trouv|demand)[a-z]* " + _W + r"{0,2}?stages?(?! (?:de )?(?:decouverte|d observation))"
           r"|convention de stage"),
@@ -94,9 +94,11 @@ RULES: list[TriggerRule] = [
           r"code(?: de la route)?(?! (?:postal|promo|barre|pin|wifi|secret))|(?:lecons?|heures?|cours|seances?) "
           r"(?:de |d )(?:conduite|code)|conduite(?: accompagnee)?|auto ecole|permis(?: de conduire| b)?"),
     _rule("CITOYENNETE", "demarche_administrative", 52,
-          r"mairie|prefecture|carte d identite|passeport|titre de sejour|carte de sejour|cni|compte (?:bancaire|en banque)"
+          r"carte d identite|passeport|titre de sejour|carte de sejour|cni|compte (?:bancaire|en banque)"
           r"|rib|impots?|declaration de revenus|prime d activite|allocations?(?: cej| du cej)?|attestations?"
-          r"|justificatifs?|papiers|recensement|jdc|journee defense|caf|ants|banque"),
+          r"|justificatifs?|papiers|recensement|jdc|journee defense"),
+    # places: an administrative errand when nothing more specific is said there
+    _rule("CITOYENNETE", "demarche_administrative", 35, r"mairie|prefecture|caf|ants|banque|tresor public"),
     _rule("CITOYENNETE", "benevolat", 75,
           r"benevol[a-z]*|volontariat|service civique|maraudes?|distribution alimentaire"
           r"|secours populaire|secours catholique|restos du coeur|banque alimentaire|croix rouge|emmaus"),
@@ -123,16 +125,16 @@ RULES: list[TriggerRule] = [
     # ── CULTURE_SPORT_LOISIRS ───────────────────────────────────────────────────────────────────
     _rule("CULTURE_SPORT_LOISIRS", "sport", 50,
           r"sport|jogging|footing|courir|couru|course a pied|running|foot|football|futsal|basket|handball|hand"
-          r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|velo|vtt|boxe|judo"
+          r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|(?:fait|faire|fais) du velo|tour de velo|vtt|boxe|judo"
           r"|karate|danse|yoga|randonnee|rando|escalade|entrainement|ping pong|badminton|volley|skate|roller"
           r"|crossfit|athletisme|balade|promenade|marche a pied|pilates|zumba|equitation|surf|ski"),
     _rule("CULTURE_SPORT_LOISIRS", "culture", 52,
           r"cinema|cine|musee|concert|theatre|expo|exposition|spectacle|festival|opera|visite guidee"
           r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|match de"),
     _rule("CULTURE_SPORT_LOISIRS", "loisir", 45,
-          r"lu (?:un |une |des |le |la |tout |toute |mon |ma )|lire|lecture|roman|manga|bd|dessin[a-z]*|dessine"
+          r"lu (?:un|une|des|le|la|tout|toute|mon|ma) [a-z]+|lire|lecture|roman|manga|bd|dessin[a-z]*|dessine"
           r"|guitare|piano|musique|jeux? video|jeu de societe|jardinage|tricot|couture|echecs"
-          r"|range (?:ma |mon |la |le )|peinture|photographie|photos|ecriture|ecrit (?:un |des )poeme"),
+          r"|range (?:ma|mon|la|le) [a-z]+|peinture|photographie|photos|ecriture|ecrit (?:un |des )poeme"),
 ]
 
 # Around a generic "rendez-vous": which kind it is.
