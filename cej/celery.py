@@ -19,40 +19,25 @@ app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 
-def _ensure_broker_folders() -> None:
-    from django.conf import settings
-
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
-        folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(key)
-        if isinstance(folder, str):
-            os.makedirs(folder, exist_ok=True)
-
-
 @worker_init.connect
-def _check_models_before_start(sender: Any = None, **_: Any) -> None:
+def _check_models_before_start(**_: Any) -> None:
     """Refuse to start a worker that could not transcribe: say what to set, not a traceback later."""
     from django.conf import settings
 
     from speech.engines import check_model
     from speech.errors import SpeechModelUnavailable
 
-    _ensure_broker_folders()
     try:
         check_model(settings.SPEECH_ENGINE, settings.SPEECH_MODEL_PATH)
     except SpeechModelUnavailable as exc:
         sys.stderr.write(f"\nCannot start the worker: {exc.detail}\n\n")
         raise SystemExit(2) from exc
-    pool = getattr(sender, "pool_cls", "prefork")
-    if "prefork" not in str(pool).lower():
-        # solo and thread pools run tasks in this process: load here, once.
-        from cej.warmup import load_models
-
-        load_models()
 
 
 @worker_process_init.connect
 def _load_models(**_: Any) -> None:
-    # Prefork children: each process loads its engine and extractor once, before its first task.
+    # Sent in each prefork child and by the solo pool: every process that runs tasks loads its engine
+    # and extractor once, before its first task.
     from cej.warmup import load_models
 
     load_models()
