@@ -5,6 +5,9 @@
 Engine-alone: the model is loaded and the audio decoded beforehand; only `engine.transcribe` is timed.
 Full path: `transcribe_audio(path, engine=…)`, as the worker runs it (decode + silence check + transcribe).
 One warm-up transcription per engine is excluded. RTF = processing seconds / audio seconds (lower is faster).
+`decode s` is the decoding done before the engine-alone run: the real cost the full path adds. The full/engine
+ratio also carries run-to-run noise (Whisper's temperature fallback re-decodes some segments at random).
+WER is computed on the full-path transcripts, normalised by speech.evaluation.normalize_for_wer.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class Sample:
 class Measure:
     sample: Sample
     duration_s: float
+    decode_s: float
     engine_s: float
     full_s: float
     hypothesis: str
@@ -97,7 +101,9 @@ def measure(engine: object, samples: list[Sample]) -> list[Measure]:
     measures = []
     for index, sample in enumerate(samples, start=1):
         print(f"  [{index}/{len(samples)}] {sample.path.name}", file=sys.stderr)
+        started = time.perf_counter()
         audio = decode_audio(sample.path)
+        decode_s = time.perf_counter() - started
         started = time.perf_counter()
         engine.transcribe(audio.samples)  # type: ignore[attr-defined]
         engine_s = time.perf_counter() - started
@@ -111,7 +117,7 @@ def measure(engine: object, samples: list[Sample]) -> list[Measure]:
             )
             text = ""
         full_s = time.perf_counter() - started
-        measures.append(Measure(sample, audio.duration_s, engine_s, full_s, text))
+        measures.append(Measure(sample, audio.duration_s, decode_s, engine_s, full_s, text))
     return measures
 
 
@@ -130,15 +136,16 @@ def report(name: str, measures: list[Measure], *, with_wer: bool) -> None:
     for m in measures:
         groups[f"{m.sample.corpus}/{m.sample.codec}"].append(m)
     print(f"\n{name}: {len(measures)} files")
-    header = f"{'corpus/codec':<18}{'files':>6}{'audio s':>9}{'engine s':>10}{'full s':>9}{'full/eng':>9}{'RTF eng':>9}{'RTF full':>9}"
+    header = f"{'corpus/codec':<18}{'files':>6}{'audio s':>9}{'decode s':>10}{'engine s':>10}{'full s':>9}{'full/eng':>9}{'RTF eng':>9}{'RTF full':>9}"
     print(header + (f"{'WER':>8}" if with_wer else ""))
     for label in [*sorted(groups), "all"]:
         rows = measures if label == "all" else groups[label]
         audio = sum(m.duration_s for m in rows)
+        decode_s = sum(m.decode_s for m in rows)
         engine_s = sum(m.engine_s for m in rows)
         full_s = sum(m.full_s for m in rows)
         line = (
-            f"{label:<18}{len(rows):>6}{audio:>9.1f}{engine_s:>10.2f}{full_s:>9.2f}"
+            f"{label:<18}{len(rows):>6}{audio:>9.1f}{decode_s:>10.3f}{engine_s:>10.2f}{full_s:>9.2f}"
             f"{full_s / engine_s:>9.3f}{engine_s / audio:>9.3f}{full_s / audio:>9.3f}"
         )
         if with_wer:
@@ -192,11 +199,12 @@ def main() -> None:
     )
     print(f"peak RSS before loading any model: {peak_rss_mb():.0f} MB")
     for engine_name, model_path, french in engines:
+        label = f"{engine_name} ({'/'.join(model_path.parts[-2:]) if model_path.name == 'model' else model_path.name})"
         started = time.perf_counter()
         engine = load_engine(engine_name, model_path)
         load_s = time.perf_counter() - started
         print(
-            f"\n{engine_name} ({model_path.name}): loaded in {load_s:.2f} s; "
+            f"\n{label}: loaded in {load_s:.2f} s; "
             f"RSS after loading {current_rss_mb():.0f} MB (process peak so far {peak_rss_mb():.0f} MB)"
         )
         from speech.audio import decode_audio
@@ -204,7 +212,7 @@ def main() -> None:
         engine.transcribe(decode_audio(samples[0].path).samples)
         measures = measure(engine, samples)
         print(f"peak RSS after transcribing: {peak_rss_mb():.0f} MB")
-        report(f"{engine_name} ({model_path.name})", measures, with_wer=french)
+        report(label, measures, with_wer=french)
 
 
 if __name__ == "__main__":

@@ -134,7 +134,7 @@ def _decode_stream(
         try:
             for frame in container.decode(audio_stream):
                 for resampled in resampler.resample(frame):
-                    chunks.append(resampled.to_ndarray().reshape(-1))
+                    chunks.append(_mono_float32(resampled))
                     decoded += chunks[-1].size
                 if max_samples is not None and decoded > max_samples:
                     raise AudioTooLong(detail=f"more than {max_duration_s} s of audio")
@@ -146,7 +146,7 @@ def _decode_stream(
             # A phone that lost the network mid-upload leaves a truncated file: keep what was decoded.
             logger.warning("Audio decoding stopped early (%s), keeping %.2f s", exc, decoded / SAMPLE_RATE)
         for resampled in resampler.resample(None):
-            chunks.append(resampled.to_ndarray().reshape(-1))
+            chunks.append(_mono_float32(resampled))
             decoded += chunks[-1].size
 
     if reader.exceeded:
@@ -159,6 +159,11 @@ def _decode_stream(
     if samples.size == 0 or duration_s < min_duration_s:
         raise AudioEmpty(detail=f"{duration_s:.3f} s of audio decoded (minimum {min_duration_s} s)")
     return DecodedAudio(samples=samples, duration_s=duration_s, format_name=format_name)
+
+
+def _mono_float32(frame: av.AudioFrame) -> npt.NDArray[np.float32]:
+    # The resampler's output is packed "flt" mono: one row of float32 samples.
+    return frame.to_ndarray().reshape(-1).astype(np.float32, copy=False)
 
 
 def is_silent(samples: npt.NDArray[np.float32]) -> bool:

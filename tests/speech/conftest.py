@@ -62,6 +62,7 @@ def encode(
     """Encode int16 mono samples with PyAV's own encoders (it converts to the codec's sample format)."""
     with av.open(str(path), mode="w", format=container_format, options=options or {}) as container:
         stream = container.add_stream(codec, rate=rate, layout="mono")
+        assert isinstance(stream, av.AudioStream)
         step = 1024
         for pts in range(0, samples.size, step):
             frame = av.AudioFrame.from_ndarray(

@@ -185,23 +185,36 @@ def test_it_refuses_a_file_over_the_byte_limit_before_decoding(tmp_path: Path) -
         decode_audio(path, max_bytes=os.path.getsize(path) - 1)
 
 
+class UnseekableStream(io.RawIOBase):
+    """What a network body looks like: readable once, size unknown."""
+
+    def __init__(self, data: bytes) -> None:
+        self._inner = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def test_it_decodes_an_unseekable_stream(tmp_path: Path) -> None:
+    path = encode(tmp_path / "n.ogg", tone(2.0, 48_000), rate=48_000, container_format="ogg", codec="libopus")
+
+    audio = decode_audio(UnseekableStream(path.read_bytes()))  # type: ignore[arg-type]
+
+    assert audio.duration_s == pytest.approx(2.0, abs=0.1)
+
+
 def test_it_enforces_the_byte_limit_on_a_stream_of_unknown_size(tmp_path: Path) -> None:
     path = encode(
         tmp_path / "n.wav", tone(2.0, 44_100), rate=44_100, container_format="wav", codec="pcm_s16le"
     )
 
-    class Unsized(io.RawIOBase):
-        def __init__(self, data: bytes) -> None:
-            self._inner = io.BytesIO(data)
-
-        def readable(self) -> bool:
-            return True
-
-        def read(self, size: int = -1) -> bytes:
-            return self._inner.read(size)
-
     with pytest.raises(AudioTooLarge):
-        decode_audio(Unsized(path.read_bytes()), max_bytes=50_000)  # type: ignore[arg-type]
+        decode_audio(UnseekableStream(path.read_bytes()), max_bytes=50_000)  # type: ignore[arg-type]
 
 
 def test_it_raises_no_speech_for_silence_before_any_recognition(tmp_path: Path, settings) -> None:

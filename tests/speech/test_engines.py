@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jiwer
@@ -144,18 +145,20 @@ def test_check_model_refuses_a_whisper_model_given_to_vosk() -> None:
     assert "am/final.mdl" in raised.value.detail
 
 
-def test_get_engine_loads_the_configured_model_once(settings) -> None:
-    settings.SPEECH_ENGINE = "vosk"
-    settings.SPEECH_MODEL_PATH = vosk_ko_model_path()
+def test_get_engine_loads_the_configured_model_once_across_threads(settings) -> None:
+    settings.SPEECH_ENGINE = "whisper"
+    settings.SPEECH_MODEL_PATH = WHISPER_MODEL
     reset_engine()
     try:
         assert engine_info()["loaded"] is False
 
-        first = get_engine()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            engines = list(pool.map(lambda _: get_engine(), range(4)))
 
-        assert get_engine() is first
-        assert first.name == "vosk"
-        assert engine_info() == {"engine": "vosk", "model_path": str(vosk_ko_model_path()), "loaded": True}
+        assert all(engine is engines[0] for engine in engines)
+        assert get_engine() is engines[0]
+        assert engines[0].name == "whisper"
+        assert engine_info() == {"engine": "whisper", "model_path": str(WHISPER_MODEL), "loaded": True}
     finally:
         reset_engine()
 

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             return
         if target.exists() and not options["force"]:
             raise CommandError(
-                f"{target} exists but was not installed by this command (no {MARKER}). "
+                f"{target} already exists but was not installed from this checksum (no matching {MARKER}). "
                 "Remove it or rerun with --force."
             )
 
