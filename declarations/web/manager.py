@@ -100,6 +100,8 @@ def report(request: HttpRequest) -> HttpResponse:
 def _duration(hours: float | None) -> str:
     if hours is None:
         return "—"
+    if hours < 1:
+        return _("%(m)s min") % {"m": reports.french_number(hours * 60, 0)}
     if hours < 48:
         return _("%(h)s h") % {"h": reports.french_number(hours, 1)}
     return _("%(d)s j") % {"d": reports.french_number(hours / 24, 1)}
