@@ -33,6 +33,7 @@ from declarations.extraction.rules import (
     HOUSING_WORDS,
     MEDICAL_WORDS,
     RULES,
+    SCHOOL_WORDS,
     TriggerRule,
     demarche_codes,
 )
@@ -48,7 +49,7 @@ _NOT_A_SUBJECT_AFTER = frozenset({"avec", "pour", "chez", "a", "de", "d", "sans"
 _RELATIVE = frozenset({"ou", "que", "qu", "qui", "dont", "quand", "si", "comment"})
 _PARTS_OF_DAY = (("le", "matin"), ("l", "apres", "midi"), ("le", "soir"), ("la", "matinee"), ("le", "midi"))
 _EMPLOYER_TYPES = frozenset({OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION})
-_SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi"})
+_SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi", "recherche_alternance"})
 _JOB_CATEGORIES = frozenset({"EMPLOI", "PROJET_PROFESSIONNEL", "FORMATION"})
 
 
@@ -261,20 +262,27 @@ class RuleBasedExtractor:
         running: DateMention | None = None
         running_value: date | None = None
         context_org: OrgMention | None = None  # "j'ai passé la journée à la Mission Locale : le matin..."
+        advised: _Draft | None = None  # "il m'a dit de postuler chez Samsic" (then "donc j'ai postulé")
+        directions = self._directions(nt, morph, clauses)
         for index, clause in enumerate(clauses):
-            direction = self._direction(morph, clause)
+            direction = directions[index]
             resolved_leading = self._resolve_chain(clause.leading, direction, today, running_value)
+            clause_text = " " + nt.phrase(clause.first, clause.last) + " "
             if clause.leading:
                 context_org = None
             context = ""
             if index > 0 and not clause.leading:
                 context = nt.phrase(clauses[index - 1].first, clauses[index - 1].last)
             main = self._main_trigger(nt, clause, context)
+            if main is not None and main.kind == "_sent":
+                main = self._sent_kind(main, drafts)
             if main is not None and self._is_step(nt, clauses, index, main):
                 span_end = self._span_end(clauses, index)
                 dates, explicit = self._dates_for(
-                    nt, clause, main, direction, today, running, running_value, resolved_leading
+                    nt, clause, main, direction, today, running, running_value, resolved_leading, morph
                 )
+                if not explicit and drafts and grammar.SAME_DAY.search(clause_text):
+                    dates, explicit = [drafts[-1].dates[-1]], True
                 offer = self._offer_dates(nt, clauses, index, main, today, running_value)
                 if offer is not None:
                     dates, explicit = offer, True
@@ -282,26 +290,49 @@ class RuleBasedExtractor:
                 draft.explicit_date = explicit
                 if not draft.organizations and context_org is not None:
                     draft.organizations = [context_org]
+                if advised is not None and advised.kind == draft.kind:
+                    draft.organizations = draft.organizations or advised.organizations
+                    draft.job = draft.job or advised.job
+                advised = None
                 drafts.append(draft)
                 extra = self._starting_later(nt, clause, main, draft, direction, today)
                 if extra is not None:
                     drafts.append(extra)
-            elif main is None and clause.leading and drafts and self._is_ellipsis(words, clause):
+            elif main is not None:
+                advised = self._advised(nt, clauses, index, main, orgs, morph, today)
+            elif clause.leading and drafts and self._is_ellipsis(words, clause):
                 previous = drafts[-1]
                 # no verb of its own: the day is read in the tense of the step it repeats
                 same_tense = Direction.PAST if previous.status == "done" else Direction.FUTURE
                 resolved = self._resolve_chain(clause.leading, same_tense, today, running_value)
-                copy = replace(
-                    previous,
-                    dates=[resolved[-1]] if resolved else previous.dates,
-                    clause=index,
-                    first=clause.first,
-                    last=clause.last,
-                    duration=self._duration(nt, clause.first, clause.last) or previous.duration,
-                    explicit_date=True,
+                drafts.append(
+                    replace(
+                        previous,
+                        dates=[resolved[-1]] if resolved else previous.dates,
+                        first=clause.first,
+                        last=clause.last,
+                        duration=self._duration(nt, clause.first, clause.last) or previous.duration,
+                        explicit_date=True,
+                    )
                 )
-                drafts.append(copy)
-            elif main is None:
+            elif drafts and (clause.leading or clause.local) and grammar.RETURN.search(clause_text):
+                # "Demain j'y retourne pour les déposer": the same errand, on the day said now
+                previous = drafts[-1]
+                mention = (clause.leading + clause.local)[-1]
+                day = self._resolve(mention, direction, today, running_value)
+                drafts.append(
+                    replace(
+                        previous,
+                        dates=[day],
+                        status=self._status([day], morph, clause, today),
+                        first=clause.first,
+                        last=clause.last,
+                        count=None,
+                        duration=self._duration(nt, clause.first, clause.last),
+                        explicit_date=True,
+                    )
+                )
+            else:
                 places = [
                     o
                     for o in orgs
@@ -314,6 +345,31 @@ class RuleBasedExtractor:
                 running = clause.leading[-1]
                 running_value = resolved_leading[-1] if resolved_leading else None
         return self._benevolat_over_outings(drafts)
+
+    @staticmethod
+    def _sent_kind(trig: Trigger, drafts: list[_Draft]) -> Trigger:
+        """"je l'ai envoyée": a letter or CV sent is an application; any other file keeps its kind."""
+        previous = drafts[-1] if drafts else None
+        if previous is None or previous.kind in {"cv", "lettre_motivation", "candidature"}:
+            return replace(trig, category="EMPLOI", kind="candidature")
+        return replace(trig, category=previous.category, kind=previous.kind)
+
+    def _advised(
+        self,
+        nt: NormalizedText,
+        clauses: list[Clause],
+        index: int,
+        trig: Trigger,
+        orgs: list[OrgMention],
+        morph: Morphology,
+        today: date,
+    ) -> _Draft | None:
+        """The description of an advised activity, for the step that carries it out next."""
+        clause = clauses[index]
+        before = nt.phrase(clause.first, trig.first)
+        if not grammar.ADVICE.search(before):
+            return None
+        return self._describe(nt, clause, trig, [None], clause.last, orgs, morph, today, [])
 
     def _offer_dates(
         self,
@@ -381,6 +437,8 @@ class RuleBasedExtractor:
             category, kind = "PROJET_PROFESSIONNEL", "immersion"
         elif kind == "formation" and FORMATION_SEARCH_VERBS.search(nt.phrase(clause.first, trig.first)):
             category, kind = "FORMATION", "recherche_formation"
+        elif kind == "forum_emploi" and "portes ouvertes" in text and SCHOOL_WORDS.search(text):
+            category, kind = "FORMATION", "recherche_formation"
         elif kind == "demarche_administrative" and re.search(r"\bapl\b", text):
             category, kind = "LOGEMENT", "dossier_logement"
         if kind == "recherche_stage" and trig.rule.priority < 40 and not DIPLOMA_STAGE_WORDS.search(text):
@@ -407,7 +465,9 @@ class RuleBasedExtractor:
             nxt_text = nt.phrase(nxt.first, nxt.last)
             if grammar.RETRACTED.search(nxt_text) and n == 0:
                 return False
-            if grammar.CANCELLED.search(nxt_text) and re.match(r"(?:mais|et|finalement|sauf)\b", nxt_text):
+            if grammar.CANCELLED.search(nxt_text) and (
+                not nxt.triggers or re.match(r"(?:mais|et|finalement|sauf)\b", nxt_text)
+            ):
                 return False
             if nxt.triggers or nxt.leading:
                 break
@@ -431,10 +491,30 @@ class RuleBasedExtractor:
 
     # ── dates ───────────────────────────────────────────────────────────────────────────────────
     @staticmethod
-    def _direction(morph: Morphology, clause: Clause) -> Direction:
+    def _own_direction(nt: NormalizedText, morph: Morphology, clause: Clause) -> Direction | None:
+        """Past or future as the clause's verbs say; None for a clause without a verb."""
         if morph.is_future(clause.first, clause.last):
             return Direction.FUTURE
-        return Direction.PAST if morph.is_past(clause.first, clause.last) else Direction.FUTURE
+        if morph.is_past(clause.first, clause.last):
+            return Direction.PAST
+        has_verb = any(
+            nt.tokens[k].norm in SUBJECTS or morph.morphs[k].pos in {"VERB", "AUX"}
+            for k in range(clause.first, clause.last)
+        )
+        return Direction.FUTURE if has_verb else None
+
+    def _directions(self, nt: NormalizedText, morph: Morphology, clauses: list[Clause]) -> list[Direction]:
+        """A clause without a verb ("Enfin l'examen du code.") takes the tense of its neighbour:
+        the next clause when it only sets a day ("Mercredi…"), else the previous one."""
+        own = [self._own_direction(nt, morph, c) for c in clauses]
+        out: list[Direction] = []
+        for i, direction in enumerate(own):
+            if direction is None and clauses[i].leading and not clauses[i].triggers:
+                direction = next((d for d in own[i + 1 :] if d is not None), None)
+            if direction is None:
+                direction = out[-1] if out else next((d for d in own[i + 1 :] if d is not None), Direction.PAST)
+            out.append(direction)
+        return out
 
     @staticmethod
     def _resolve(
@@ -481,6 +561,7 @@ class RuleBasedExtractor:
         running: DateMention | None,
         running_value: date | None,
         resolved_leading: list[date | None],
+        morph: Morphology,
     ) -> tuple[list[date | None], bool]:
         words = [t.norm for t in nt.tokens]
         local_after: list[DateMention] = []
@@ -494,24 +575,38 @@ class RuleBasedExtractor:
                 continue
             local_after.append(m)
         if local_after:
-            first_index = 0
             chain = [local_after[0]]
             for m in local_after[1:]:
                 if nt.words(chain[-1].last, m.first) == ["et"]:
                     chain.append(m)
                 else:
                     break
-            del first_index
-            values = [self._resolve(m, direction, today, running_value) for m in chain]
+            values = [self._resolve(m, self._infinitive_direction(nt, morph, m, direction), today, running_value)
+                      for m in chain]
             return values, True
+        # "je suis allée à la Mission Locale hier pour l'atelier": the day said before the activity
+        local_before = [
+            m for m in clause.local
+            if m.last <= trig.first and not any(w in SUBJECTS for w in words[m.last : trig.first])
+        ]
+        if local_before:
+            return [self._resolve(local_before[-1], direction, today, running_value)], True
         if clause.leading:
             indices = self._coordinated(nt, clause.leading, len(clause.leading) - 1)
             return [resolved_leading[i] for i in indices], True
         if running is None:
             return [None], False
-        if running.kind is MentionKind.WEEKDAY and running.weekday is not None:
-            return [resolve_weekday(running.weekday, today, direction)], True
         return [running_value], running_value is not None
+
+    @staticmethod
+    def _infinitive_direction(
+        nt: NormalizedText, morph: Morphology, mention: DateMention, direction: Direction
+    ) -> Direction:
+        """"pour les déposer lundi": a day after an infinitive is ahead."""
+        for k in range(max(0, mention.first - 2), mention.first):
+            if morph.morphs[k].verb_form == "Inf" or nt.tokens[k].norm in {"deposer", "envoyer", "postuler"}:
+                return Direction.FUTURE
+        return direction
 
     def _starting_later(
         self,

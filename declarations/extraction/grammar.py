@@ -126,12 +126,13 @@ class Morphology:
 # ── words that make a trigger not a step ────────────────────────────────────────────────────────
 NEGATIONS = frozenset({"pas", "jamais", "rien", "aucun", "aucune"})
 INTENT = re.compile(
-    r"(?:^| )(?:devais|devait|voulais|voulait|voudrais|aimerais|pensais|comptais|esperais|avais prevu|avait prevu"
+    r"(?:^| )(?:devais|devait|voulais|voulait|voulu|voudrais|aimerais|pensais|comptais|esperais|avais prevu|avait prevu"
     r"|il faudrait|faudrait|je pourrais|j aurais du|j allais|envie de)(?: |$)"
 )
 CANCELLED = re.compile(
     r"\b(?:annul[a-z]*|decale[a-z]*|report[a-z]*|pas pu|pu pas|pas reussi|reussi pas|pas eu lieu|tombe a l eau"
-    r"|rate|loupe|oublie|pas venu|pas venue|finalement pas|pas pu y aller|pas ete possible"
+    r"|rate|loupe|oublie|pas venu|pas venue|finalement pas|pas pu y aller|pas ete possible|pas marche"
+    r"|marche pas|a pas marche|bugue|beugue|beuguait|buguait|plante"
     r")\b"
 )
 RETRACTED = re.compile(
@@ -141,7 +142,7 @@ RETRACTED = re.compile(
 )
 ADVICE = re.compile(
     r"\b(?:m a|m ont|nous a|m avait|on m a|il faut que|faut que) (?:dit|conseille|suggere|recommande|demande"
-    r"|propose|dit qu il faudrait) (?:de |d |qu )"
+    r"|propose|dit qu il faudrait) (?:de|d|qu)\b"
 )
 OFFERED = re.compile(
     r"\b(?:m a|m ont|nous a|on m a|m avait) (?:propose|parle|offert|conseille|suggere|trouve|envoye|donne)"
@@ -155,4 +156,12 @@ MENTION_ONLY = re.compile(r"parle (?:de|d|du|des)(?: la| le| l| mon| ma| mes| un
 PURPOSE = re.compile(r"(?:pour|afin de|afin d)(?: [a-z]+){0,2}$")
 START_WORDS = re.compile(r"\b(?:commence|commencer|debute|demarre|a lieu|aura lieu)\b")
 ELLIPSIS = frozenset({"aussi", "pareil", "egalement", "encore", "idem"})
-BACK_REFERENCE = re.compile(r"(?:^| )(?:la bas|y suis|y retourne|y suis retourne|j y|y ai|y etais)(?: |$)")
+CORRECTION = frozenset({"non", "enfin", "plutot", "pardon", "attends"})
+BACK_REFERENCE = re.compile(
+    r"(?:^| )(?:la bas|y suis|y retourne|y suis retourne|j y|y ai|y etais|chez eux|avec eux|chez elle|chez lui)(?: |$)"
+)
+# "demain j'y retourne": the same errand again, on another day
+RETURN = re.compile(r"(?:^| )(?:j y retourne|j y repasse|j y vais|j y retournerai|j y reviens|j y suis retourne"
+                    r"|j y suis retournee|on y retourne)(?: |$)")
+# "juste après", "le jour même": the day of the step just told
+SAME_DAY = re.compile(r"(?:^| )(?:juste apres|le jour meme|dans la foulee|apres ca|juste avant|ensuite|la bas)(?: |$)")

@@ -109,6 +109,13 @@ _EMPLOYERS: dict[str, tuple[str, ...]] = {
     "Lush": ("lush",),
     "Kiko": ("kiko",),
     "Histoire d'Or": ("histoire d or",),
+    "Franck Provost": ("franck provost", "frank provost"),
+    "Jean Louis David": ("jean louis david",),
+    "Dessange": ("dessange",),
+    "Tchip": ("tchip",),
+    "Saint Algue": ("saint algue",),
+    "Camille Albane": ("camille albane",),
+    "OpenClassrooms": ("openclassrooms", "open classrooms", "open classroom"),
     "Fnac": ("fnac",),
     "Darty": ("darty",),
     "Cultura": ("cultura",),
@@ -382,7 +389,7 @@ class OrgMatcher:
             best: tuple[str, OrgType] | None = None
             best_score = 0.0
             for alias, value in _FUZZY_CHOICES.items():
-                if alias[:2] != candidate[:2] or abs(len(alias) - len(candidate)) > 2:
+                if alias[:3] != candidate[:3] or abs(len(alias) - len(candidate)) > 2:
                     continue
                 score = fuzz.ratio(candidate, alias)
                 if score > best_score:

@@ -12,7 +12,7 @@ INDEX_PATH = Path(__file__).resolve().parent / "data" / "rome_index.tsv"
 
 # Appellation heads that, in a young person's week, name someone met rather than a job sought.
 _NOT_A_JOB_HERE = frozenset(
-    "conseiller conseillere conseillers conseilleres mission missions emploi stage stages service formateur "
+    "mission missions emploi stage stages service formateur premier premiere "
     "formatrice patron patronne responsable directeur directrice chef cheffe client clients ami amie "
     "mere pere frere soeur cousin cousine oncle tante pote copain copine agent agents aide aides "
     "employe employes employee commercial commerciale technicien metier metiers entretien professionnel "
@@ -20,7 +20,8 @@ _NOT_A_JOB_HERE = frozenset(
 )
 # Heads of a job phrase that need their complement ("agent de service", "employé libre-service").
 _NEEDS_COMPLEMENT = frozenset(
-    "agent agents aide aides employe employee employes commercial commerciale technicien chef".split()
+    "agent agents agente aide aides employe employee employes commercial commerciale technicien chef "
+    "conseiller conseillere conseillers conseilleres".split()
 )
 
 

@@ -33,6 +33,10 @@ RULES: list[TriggerRule] = [
           r"(?:envoy|envoi|depos|donn|transmis|transmet|laiss|apport|amen|distribu|imprim)[a-z]* "
           + _W + r"{0,5}?(?:cv|lettres? de motivation|candidatures?)"),
     _rule("EMPLOI", "candidature", 58, r"relanc[a-z]*|en main propre|candidature spontanee"),
+    # "je l'ai envoyée", "je l'envoie demain": sending what was just prepared (kind from the previous step)
+    _rule("EMPLOI", "_sent", 54,
+          r"(?:l|les) (?:ai |avons )?(?:envoye|envoyee|envoyes|envoyees|envoie|envoient|enverrai|depose|deposee"
+          r"|deposes|deposees|depose|deposerai|donne|donnee|transmis|transmise|poste|postee)"),
     _rule("EMPLOI", "cv", 40, r"cv|curriculum(?: vitae)?"),
     _rule("EMPLOI", "lettre_motivation", 45, r"lettres? de motivation|lettre de motiv"),
     _rule("EMPLOI", "recherche_offres", 50,
@@ -49,7 +53,11 @@ RULES: list[TriggerRule] = [
           r"|remplacement|extras?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
           r"|(?:fait|commence|repris|reprends|repars|debute|fini) (?:un |une |mon |ma |le |la )?"
           r"(?:job|boulot|taf|taff|contrat|poste|saison)|baby sitting|babysitting|garde d enfants"
-          r"|vendanges"),
+          r"|vendanges|(?:fait|faisais|fais) (?:la|le|l) (?:plonge|mise en rayon|inventaire|caisse|menage|manutention"
+          r"|nettoyage|livraison|livraisons|service|ramassage|preparation de commandes)"),
+    # starting work ("je commence lundi", "premier jour chez Speedy") when nothing more precise is said
+    _rule("EMPLOI", "emploi", 30,
+          r"(?:je|j|ai|a) (?:commence|debute|demarre)|premier jour|premiere journee|premiere journee de travail"),
     _rule("EMPLOI", "recherche_stage", 57,
           r"(?:cherch|recherch|trouv|demand)[a-z]* " + _W + r"{0,2}?stages?(?! (?:de )?(?:decouverte|d observation))"
           r"|convention de stage"),
@@ -58,7 +66,9 @@ RULES: list[TriggerRule] = [
     _rule("PROJET_PROFESSIONNEL", "enquete_metier", 65,
           r"enquetes? (?:metiers?|professionnelles?)|interview[a-z]*"
           r"|(?:explique|presente|raconte|parle de) (?:son|leur) (?:metier|boulot|travail)"
-          r"|rencontre " + _W + r"{0,3}?professionnels?"),
+          r"|rencontre " + _W + r"{0,3}?professionnels?"
+          r"|(?:regarde|vu|lu|cherche|renseigne|informe|decouvert|ecoute)[a-z]* " + _W + r"{0,4}?"
+          r"(?:sur|du|le|les) (?:le |les )?metiers? (?:d|de|du)"),
     _rule("PROJET_PROFESSIONNEL", "immersion", 66,
           r"immersions?|pmsmp|stages? (?:de )?(?:decouverte|d observation)"
           r"|mise en situation (?:en milieu )?professionnelle"),
@@ -77,16 +87,18 @@ RULES: list[TriggerRule] = [
     _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 56, r"rendez vous|rdv"),
     # ── FORMATION ───────────────────────────────────────────────────────────────────────────────
     _rule("FORMATION", "atelier", 72,
-          r"ateliers?|informations? collectives?|info coll?|reunions? d information|sessions? d information"),
+          r"ateliers?|informations? collectives?|infos? coll[a-z]*|reunions? d information|sessions? d information"),
     _rule("FORMATION", "formation", 50,
           r"formations?|mooc|e learning|elearning|caces|sst|haccp|premiers secours|psc1|bafa"
           r"|cours (?:de |d )(?!code|conduite)[a-z]+"),
     _rule("FORMATION", "recherche_formation", 64,
           r"(?:cherch|recherch|renseign|regard|trouv|compar)[a-z]* " + _W + r"{0,3}?"
           r"(?:formations?|ecoles?|cfa|bts|cap|bac pro|licence|cursus|diplomes?)"
-          r"|(?:inscrit|inscrite|inscription|inscrire|inscris)[a-z]* (?:a |au |en |pour )" + _W + r"{0,2}?"
-          r"(?:formations?|cfa|ecole|bts|cap|cours|greta|afpa|stage|session)"
-          r"|dossier d inscription|parcoursup"
+          r"|(?:inscrit|inscrite|inscription|inscrire|inscris)[a-z]* (?:a |au |aux |en |pour )" + _W + r"{0,2}?"
+          r"(?:formations?|cfa|ecole|bts|cap|cours|greta|afpa|stage|session|tests?|concours|epreuves?|selections?)"
+          r"|dossier d inscription|parcoursup|dossier (?:de candidature |d admission )?(?:pour|a) " + _W + r"{0,2}?formations?"
+          r"|(?:passe|passer|passerai|passais)[a-z]* (?:les |des |un |le |mes |mon )?(?:tests?|concours|epreuves?)"
+          r"(?: d entree| de selection| d admission)?"
           r"|(?:pris|prendre|demande)[a-z]* (?:des |les )?(?:infos|informations|renseignements) (?:sur|pour) "
           + _W + r"{0,2}?(?:bts|cap|formations?|ecoles?|bac|licence|diplomes?|but|cfa)"),
     # ── CITOYENNETE ─────────────────────────────────────────────────────────────────────────────
@@ -127,10 +139,11 @@ RULES: list[TriggerRule] = [
           r"sport|jogging|footing|courir|couru|course a pied|running|foot|football|futsal|basket|handball|hand"
           r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|(?:fait|faire|fais) du velo|tour de velo|vtt|boxe|judo"
           r"|karate|danse|yoga|randonnee|rando|escalade|entrainement|ping pong|badminton|volley|skate|roller"
-          r"|crossfit|athletisme|balade|promenade|marche a pied|pilates|zumba|equitation|surf|ski"),
+          r"|crossfit|athletisme|balade|promenade|marche a pied|pilates|zumba|equitation|surf|ski|match|patinoire"
+          r"|patin a glace|trampoline|accrobranche|karting|paintball|bowling|piscine|golf|paddle|kayak|canoe"),
     _rule("CULTURE_SPORT_LOISIRS", "culture", 52,
           r"cinema|cine|musee|concert|theatre|expo|exposition|spectacle|festival|opera|visite guidee"
-          r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|match de"),
+          r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|escape game|laser game"),
     _rule("CULTURE_SPORT_LOISIRS", "loisir", 45,
           r"lu (?:un|une|des|le|la|tout|toute|mon|ma) [a-z]+|lire|lecture|roman|manga|bd|dessin[a-z]*|dessine"
           r"|guitare|piano|musique|jeux? video|jeu de societe|jardinage|tricot|couture|echecs"
@@ -154,8 +167,9 @@ ALTERNANCE_WORDS = re.compile(r"alternance|apprentissage|apprenti|contrat pro")
 DISCOVERY_WORDS = re.compile(r"decouverte|observation|immersion|pmsmp")
 DIPLOMA_STAGE_WORDS = re.compile(r"bac pro|bts|cap|diplome|licence|ecole|lycee|but|dut|formation")
 FORMATION_SEARCH_VERBS = re.compile(
-    r"(?:cherch|recherch|renseign|regard|trouv|compar|inscri|inscrit|inscription)[a-z]*"
+    r"(?:cherch|recherch|renseign|regard|trouv|compar|inscri|inscrit|inscription|dossier|candidat)[a-z]*"
 )
+SCHOOL_WORDS = re.compile(r"\b(?:lycee|cfa|ecole|cap|bts|bac|formation|formations|ifsi|ifas|iut|fac|universite|campus)\b")
 
 # Démarche codes of the France Travail catalogue (cej_referentiels.json, demarche_catalogue).
 DEMARCHE_CODES: dict[str, tuple[str, str | None]] = {
