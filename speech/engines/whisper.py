@@ -63,14 +63,25 @@ class WhisperEngine:
             texts.append(segment.text.strip())
             for word in segment.words or []:
                 token = word.word.strip()
-                if token:
-                    words.append(
-                        Word(
-                            word=token,
-                            start=float(word.start),
-                            end=float(word.end),
-                            conf=float(word.probability),
-                        )
-                    )
+                if not token:
+                    continue
+                piece = Word(
+                    word=token, start=float(word.start), end=float(word.end), conf=float(word.probability)
+                )
+                # Whisper splits elisions ("C" + "'est"): a piece without a leading space continues the last word.
+                if words and not word.word[:1].isspace():
+                    piece = _joined(words.pop(), piece)
+                words.append(piece)
         text = " ".join(t for t in texts if t)
         return Transcript(text=text, words=words, language=info.language)
+
+
+def _joined(first: Word, second: Word) -> Word:
+    confs = [c for c in (first.conf, second.conf) if c is not None]
+    return Word(
+        word=first.word + second.word,
+        start=first.start,
+        end=max(first.end, second.end),
+        # A word is as uncertain as its least certain piece.
+        conf=min(confs) if confs else None,
+    )

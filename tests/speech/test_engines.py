@@ -9,7 +9,7 @@ import jiwer
 import pytest
 
 from speech.audio import decode_audio
-from speech.engines import SpeechEngine, check_model, engine_info, get_engine, load_engine, reset_engine
+from speech.engines import SpeechEngine, Word, check_model, engine_info, get_engine, load_engine, reset_engine
 from speech.engines.vosk import VoskEngine
 from speech.engines.whisper import WhisperEngine
 from speech.errors import NoSpeech, SpeechModelUnavailable
@@ -30,11 +30,14 @@ pytestmark = pytest.mark.slow
 FRENCH_NOTE = "v002"
 
 
-def assert_words_are_timed(words: list, duration_s: float) -> None:
+def assert_words_are_timed(words: list[Word], duration_s: float, *, strictly: bool = True) -> None:
+    """Vosk words always last; Whisper's alignment may give a short word zero length (start == end)."""
     assert words
     for word in words:
-        assert word.word.strip()
-        assert 0 <= word.start < word.end <= duration_s + 0.5
+        assert word.word.strip() and not word.word[0].isspace()
+        assert 0 <= word.start <= word.end <= duration_s + 0.5
+        if strictly:
+            assert word.start < word.end
         assert word.conf is not None and 0.0 <= word.conf <= 1.0
     starts = [word.start for word in words]
     assert starts == sorted(starts)
@@ -49,7 +52,8 @@ def test_whisper_transcribes_a_french_m4a_note_within_the_error_budget(whisper_e
     hypothesis = normalize_for_wer(transcript.text)
     assert jiwer.wer(reference, hypothesis) < 0.35, (reference, hypothesis)
     assert transcript.language == "fr"
-    assert_words_are_timed(transcript.words, audio.duration_s)
+    assert_words_are_timed(transcript.words, audio.duration_s, strictly=False)
+    assert " ".join(word.word for word in transcript.words) == transcript.text
 
 
 def test_whisper_engine_satisfies_the_engine_protocol(whisper_engine: WhisperEngine) -> None:
