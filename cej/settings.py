@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from cej.env import env_bool, env_choice, env_float, env_int, env_list, env_path, env_str
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -124,12 +126,35 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "declarations.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Per-user limits (per submitted username for login, plus a looser per-address one); a 429 carries
+    # Retry-After. Counts live in the cache below, shared by every web process.
+    "DEFAULT_THROTTLE_RATES": {
+        "uploads": env_str("THROTTLE_UPLOADS", "30/hour"),
+        "login": env_str("THROTTLE_LOGIN", "10/minute"),
+        "login_ip": env_str("THROTTLE_LOGIN_IP", "60/minute"),
+    },
+    # Proxies in front of the app (X-Forwarded-For entries to trust); 0 trusts none of them.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0 if DEBUG else 1),
+}
+
+# Throttle counts must be shared by all gunicorn workers: Redis in production, files otherwise.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES: dict[str, dict[str, object]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
 }
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 30)),
     "UPDATE_LAST_LOGIN": False,
+    # A refresh token works once: refreshing returns a new one and blacklists the old; logout
+    # blacklists the current one.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -152,13 +177,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_S", 3600)}
+    else {
+        # A message unacknowledged this long (its worker died) is delivered again. Keep it above the
+        # longest processing time: a live task must not be handed to a second worker.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_S", 2 * 3600),
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL_S", 10),
+        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    }
 )
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "declarations")
 CELERY_TASK_IGNORE_RESULT = True
@@ -167,6 +199,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
+
+# Processing longer than this (per attempt) is taken for lost and re-queued by the sweep. It must exceed
+# the longest note's processing time; the broker's visibility timeout must exceed it too.
+PIPELINE_STUCK_AFTER_S = env_int("PIPELINE_STUCK_AFTER_S", 30 * 60)
+PIPELINE_MAX_ATTEMPTS = env_int("PIPELINE_MAX_ATTEMPTS", 3)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "requeue-stuck-declarations": {
+        "task": "declarations.tasks.requeue_stuck_declarations",
+        "schedule": env_int("PIPELINE_SWEEP_EVERY_S", 5 * 60),
+    },
+}
 
 # --- Speech -----------------------------------------------------------------------------------------
 VOSK_SMALL_FR_NAME = "vosk-model-small-fr-0.22"
@@ -192,6 +235,17 @@ SPEECH_DOMAIN_PROMPT = env_str(
 
 # --- Declarations -----------------------------------------------------------------------------------
 DEFAULT_WEEKLY_TARGET_HOURS = 15
+
+# --- Privacy (RGPD) ---------------------------------------------------------------------------------
+# A voice is personal data: the recording is deleted this many days after the counsellor's review;
+# the transcript and the steps stay. Enforced nightly by celery beat and by `manage.py purge_audio`.
+AUDIO_RETENTION_DAYS_AFTER_REVIEW = env_int("AUDIO_RETENTION_DAYS_AFTER_REVIEW", 30)
+if AUDIO_RETENTION_DAYS_AFTER_REVIEW < 0:
+    raise ImproperlyConfigured("AUDIO_RETENTION_DAYS_AFTER_REVIEW must be 0 or more")
+CELERY_BEAT_SCHEDULE["purge-expired-audio"] = {
+    "task": "declarations.tasks.purge_expired_audio",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from declarations.models import Beneficiary, CategoryWeight, Counsellor, Declaration, Manager, Review, Step, Structure
+from declarations.models import (
+    Beneficiary,
+    CategoryWeight,
+    Counsellor,
+    Declaration,
+    Manager,
+    Review,
+    Step,
+    Structure,
+)
 
 
 class CategoryWeightInline(admin.TabularInline):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from speech.services import transcribe_audio
 logger = logging.getLogger(__name__)
 
 PROCESSING_ERROR_CODE = "processing_error"
+ABORTED_ERROR_CODE = "processing_aborted"
 
 
 def _claim(declaration_id: int) -> Declaration | None:
@@ -31,6 +34,14 @@ def _claim(declaration_id: int) -> Declaration | None:
             .first()
         )
         if declaration is None or declaration.status not in Declaration.PROCESSING_STATUSES:
+            return None
+        if declaration.attempts >= settings.PIPELINE_MAX_ATTEMPTS:
+            # A note that killed its worker every time (memory, crash) must not loop forever.
+            _fail(
+                declaration,
+                ABORTED_ERROR_CODE,
+                _("La note n'a pas pu être traitée après plusieurs essais. Elle sera examinée."),
+            )
             return None
         declaration.attempts += 1
         declaration.status = (
@@ -88,3 +99,26 @@ def _fail(declaration: Declaration, code: str, message: str) -> None:
     declaration.error = message
     declaration.processed_at = timezone.now()
     declaration.save(update_fields=["status", "error_code", "error", "processed_at", "updated_at"])
+
+
+def requeue_stuck(*, older_than_s: float) -> list[int]:
+    """Ids of declarations left in a processing status longer than `older_than_s` (lost message,
+    worker gone): the caller queues them again. Processing is idempotent, so a late duplicate is harmless."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    return list(
+        Declaration.objects.filter(status__in=Declaration.PROCESSING_STATUSES, updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+def reset_for_reprocessing(declaration: Declaration) -> bool:
+    """Put a failed or stuck declaration back in the queue's hands; False when its steps belong to people
+    now (to confirm, sent or reviewed) and must not be overwritten."""
+    if declaration.status not in (Declaration.Status.FAILED, *Declaration.PROCESSING_STATUSES):
+        return False
+    declaration.status = Declaration.Status.RECEIVED
+    declaration.error = declaration.error_code = ""
+    declaration.attempts = 0
+    declaration.save(update_fields=["status", "error", "error_code", "attempts", "updated_at"])
+    return True

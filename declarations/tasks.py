@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from django.conf import settings
 
 from declarations import pipeline
 
@@ -8,3 +11,25 @@ from declarations import pipeline
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def process_declaration(declaration_id: int) -> str | None:
     return pipeline.process_declaration(declaration_id)
+
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_declarations() -> int:
+    """Periodic sweep (celery beat): queue again what a lost message or a dead worker left behind."""
+    ids = pipeline.requeue_stuck(older_than_s=settings.PIPELINE_STUCK_AFTER_S)
+    for declaration_id in ids:
+        process_declaration.delay(declaration_id)
+    if ids:
+        logger.warning("re-queued %d stuck declarations: %s", len(ids), ids)
+    return len(ids)
+
+
+@shared_task(ignore_result=True)
+def purge_expired_audio() -> int:
+    """Periodic (celery beat): delete recordings past the retention period after review."""
+    from declarations import privacy
+
+    return privacy.purge_expired_audio().purged

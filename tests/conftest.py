@@ -7,9 +7,13 @@ them they skip with the reason; under CI (CI=true) a missing service is a failur
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from cej.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
@@ -35,3 +39,13 @@ def whisper_model_path() -> Path:
     if not (WHISPER_MODEL / "model.bin").is_file():
         missing_service(f"no faster-whisper model at {WHISPER_MODEL} (set SPEECH_TEST_WHISPER_MODEL)")
     return WHISPER_MODEL
+
+
+@pytest.fixture
+def queue() -> Iterator[str]:
+    """A queue of the test's own, so no other run's message reaches its worker."""
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name
+    yield name
+    celery_app.conf.task_default_queue = previous

@@ -4,8 +4,6 @@ faster-whisper on the shared model, the spaCy extractor. Nothing here is faked."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import time
 import uuid
@@ -16,41 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from cej.celery import app as celery_app
 from declarations.hours import local_date, week_start
 from declarations.models import Beneficiary, Counsellor, Declaration, Structure
-from tests.conftest import ROOT, missing_service
+from tests.workers import require_real_services, start_worker
 
 NOTE_ID = "v002"  # an AAC .m4a note of about nine seconds with several declared steps
-WORKER_READY_TIMEOUT_S = 240
 PROCESSING_TIMEOUT_S = 300
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] or ""
-    if db.get("PASSWORD"):
-        credentials += f":{db['PASSWORD']}"
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _require_real_services() -> None:
-    if connection.vendor != "postgresql":
-        missing_service("the end-to-end test needs PostgreSQL (set DATABASE_URL=postgres://…)")
-    if not django_settings.CELERY_BROKER_URL.startswith("redis"):
-        missing_service("the end-to-end test needs Redis as broker (set CELERY_BROKER_URL=redis://…)")
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1)
-    except Exception as exc:  # any transport error means the broker is not there
-        missing_service(f"Redis broker unreachable: {exc}")
 
 
 def _api_for(user: Any) -> APIClient:
@@ -60,47 +33,19 @@ def _api_for(user: Any) -> APIClient:
 
 
 @pytest.fixture
-def worker(transactional_db: None, tmp_path: Path, settings: Any, whisper_model_path: Path) -> Iterator[None]:
-    """A real `celery worker` process on its own queue, sharing the test database and media folder."""
-    _require_real_services()
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = str(media)
-    queue = f"e2e-{uuid.uuid4().hex[:8]}"
-    previous_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = queue
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
-        "CELERY_QUEUE": queue,
-        "MEDIA_ROOT": str(media),
-        "VAR_DIR": str(tmp_path / "var"),
-        "SPEECH_ENGINE": "whisper",
-        "SPEECH_MODEL_PATH": str(whisper_model_path),
-        "DJANGO_SETTINGS_MODULE": "cej.settings",
-    }
-    log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "cej", "worker", "--pool", "solo", "--loglevel", "INFO",
-             "--without-gossip", "--without-mingle", "--hostname", f"{queue}@%h"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
+def worker(transactional_db: None, tmp_path: Path, settings: Any, whisper_model_path: Path, queue: str) -> Iterator[None]:
+    """A real `celery worker` process over Redis, on the test database and media folder."""
+    require_real_services()
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    process = start_worker(
+        queue=queue, media_root=tmp_path / "media", var_dir=tmp_path / "var", model_path=whisper_model_path,
+        log_path=tmp_path / "worker.log", extra_env={},
+    )
     try:
-        deadline = time.monotonic() + WORKER_READY_TIMEOUT_S
-        while b" ready." not in log_path.read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the worker did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.5)
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        celery_app.conf.task_default_queue = previous_queue
-        sys.stderr.write(f"\n--- worker log (tail) ---\n{log_path.read_text(errors='replace')[-2000:]}\n")
+        process.stop()
+        sys.stderr.write(f"\n--- worker log (tail) ---\n{process.log()[-1500:]}\n")
 
 
 @pytest.mark.integration

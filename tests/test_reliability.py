@@ -1,0 +1,130 @@
+"""Nothing lost, nothing twice: a worker killed mid-transcription, the stuck sweep, reprocessing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from declarations import pipeline
+from declarations.models import Declaration
+from tests.factories import BeneficiaryFactory, DeclarationFactory
+from tests.workers import require_real_services, start_worker
+
+LONG_NOTE = "v020.m4a"  # about 23 s of speech: a wide window to kill the worker mid-transcription
+
+
+def _wait_for(predicate: Any, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def _status(declaration_id: int) -> str:
+    return Declaration.objects.values_list("status", flat=True).get(pk=declaration_id)
+
+
+@pytest.mark.integration
+def test_it_processes_a_note_once_after_its_worker_was_killed(
+    transactional_db: None, tmp_path: Path, settings: Any, whisper_model_path: Path, queue: str, shared_dir: Path
+) -> None:
+    require_real_services()
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    beneficiary = BeneficiaryFactory()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(beneficiary.user).access_token}")
+    # A short visibility timeout stands in for the production one (hours): the broker hands the
+    # unacknowledged message of a dead worker to the next worker once it expires.
+    broker_env = {
+        "CELERY_VISIBILITY_TIMEOUT_S": "3",
+        "CELERY_UNACKED_RESTORE_INTERVAL_S": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+    }
+    worker_args = dict(
+        queue=queue, media_root=tmp_path / "media", var_dir=tmp_path / "var", model_path=whisper_model_path,
+        log_path=tmp_path / "worker.log", extra_env=broker_env,
+    )
+    first = start_worker(**worker_args)
+    with (shared_dir / "datasets" / "audio-dev" / LONG_NOTE).open("rb") as audio:
+        response = client.post(
+            "/api/v1/declarations/",
+            {"audio": audio, "client_id": str(uuid.uuid4()), "recorded_at": "2026-09-21T18:00:00+02:00"},
+            format="multipart",
+        )
+    assert response.status_code == 202
+    declaration_id = response.json()["id"]
+
+    _wait_for(lambda: _status(declaration_id) == "transcribing", 120, "the first worker to start transcribing")
+    os.kill(first.process.pid, signal.SIGKILL)
+    first.process.wait()
+    assert _status(declaration_id) == "transcribing"
+
+    second = start_worker(**worker_args)
+    try:
+        _wait_for(
+            lambda: _status(declaration_id) in ("to_confirm", "failed"), 240, "the note to be processed again"
+        )
+    finally:
+        second.stop()
+
+    declaration = Declaration.objects.get(pk=declaration_id)
+    assert declaration.status == "to_confirm", (declaration.error_code, declaration.error)
+    assert declaration.attempts == 2
+    positions = list(declaration.steps.values_list("position", flat=True))
+    assert positions and len(positions) == len(set(positions))
+    assert Declaration.objects.filter(beneficiary=beneficiary).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_sweeps_only_declarations_stuck_past_the_timeout() -> None:
+    stuck = DeclarationFactory(status=Declaration.Status.TRANSCRIBING)
+    fresh = DeclarationFactory(status=Declaration.Status.RECEIVED)
+    done = DeclarationFactory(status=Declaration.Status.TO_CONFIRM)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Declaration.objects.filter(pk__in=[stuck.pk, done.pk]).update(updated_at=an_hour_ago)
+
+    assert pipeline.requeue_stuck(older_than_s=30 * 60) == [stuck.pk]
+    assert set(pipeline.requeue_stuck(older_than_s=0)) == {stuck.pk, fresh.pk}
+
+
+@pytest.mark.django_db
+def test_it_gives_up_on_a_note_that_keeps_killing_its_worker(settings: Any) -> None:
+    settings.PIPELINE_MAX_ATTEMPTS = 3
+    declaration = DeclarationFactory(status=Declaration.Status.TRANSCRIBING, attempts=3)
+
+    assert pipeline.process_declaration(declaration.pk) is None
+
+    declaration.refresh_from_db()
+    assert (declaration.status, declaration.error_code) == ("failed", "processing_aborted")
+    assert declaration.error.startswith("La note n'a pas pu être traitée")
+
+
+@pytest.mark.django_db
+def test_it_reprocesses_failed_notes_idempotently_and_leaves_confirmed_ones() -> None:
+    failed = DeclarationFactory(
+        status=Declaration.Status.FAILED,
+        error_code="processing_error",
+        transcript="Hier j'ai envoyé deux candidatures chez Auchan.",
+    )
+    submitted = DeclarationFactory(status=Declaration.Status.SUBMITTED)
+
+    call_command("reprocess", failed.pk, submitted.pk, "--sync")
+    call_command("reprocess", failed.pk, "--sync")
+
+    failed.refresh_from_db()
+    assert failed.status == "to_confirm" and failed.error_code == ""
+    assert failed.steps.count() == 1
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
