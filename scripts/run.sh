@@ -23,7 +23,8 @@ $py manage.py seed_demo
 $py manage.py collectstatic --noinput -v 0
 
 .venv/bin/celery -A cej worker --loglevel "${LOG_LEVEL:-INFO}" \
-  --concurrency "${WORKER_CONCURRENCY:-1}" --pool "${WORKER_POOL:-prefork}" &
+  --concurrency "${WORKER_CONCURRENCY:-1}" --pool "${WORKER_POOL:-prefork}" \
+  --beat --schedule var/celerybeat-schedule &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 echo "Service on http://127.0.0.1:${port}/ (login: conseiller / demo1234), API docs at /api/v1/docs/" >&2
