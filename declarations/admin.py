@@ -1,15 +1,22 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from declarations import privacy
 from declarations.models import (
     Beneficiary,
     CategoryWeight,
     Counsellor,
     Declaration,
+    ErasureRecord,
     Manager,
     Review,
     Step,
     Structure,
 )
+from declarations.services import DomainError
 
 
 class CategoryWeightInline(admin.TabularInline):
@@ -31,8 +38,37 @@ class CounsellorAdmin(admin.ModelAdmin):
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(admin.ModelAdmin):
+    """Deleting a young person here is their RGPD erasure: account, data and recordings go, an
+    ErasureRecord stays (and the admin's own history keeps no label naming them)."""
+
     list_display = ["user", "structure", "counsellor"]
     list_select_related = ["user", "structure", "counsellor__user"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _ = actions["delete_selected"]
+            actions["delete_selected"] = (function, name, "Effacer les données des jeunes sélectionnés (RGPD)")
+        return actions
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, set[str], Any]:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Reviews are append-only in the admin, yet an erasure takes them along with the rest.
+        perms_needed.discard(str(Review._meta.verbose_name))
+        return deleted, counts, perms_needed, protected
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> list[Any]:
+        return []  # an entry would carry the person's name; the ErasureRecord is the trace
+
+    def delete_model(self, request: HttpRequest, obj: Beneficiary) -> None:
+        self.delete_queryset(request, Beneficiary.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Beneficiary]) -> None:
+        for beneficiary in queryset.select_related("user"):
+            try:
+                privacy.erase_beneficiary(beneficiary=beneficiary, requested_by=request.user)  # type: ignore[arg-type]
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
 
 
 @admin.register(Manager)
@@ -68,3 +104,22 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Step)
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    list_display = ["erased_at", "subject_ref", "structure", "requested_by_role", "declarations", "audio_files"]
+    list_filter = ["requested_by_role", "structure"]
+    readonly_fields = [
+        "subject_ref", "structure", "requested_by", "requested_by_role", "declarations", "steps", "reviews",
+        "audio_files", "erased_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from declarations.categories import Category, Kind
@@ -122,6 +124,8 @@ class Declaration(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices)
     audio = models.FileField(upload_to=audio_storage_key, max_length=255, blank=True)
     audio_size = models.PositiveBigIntegerField(null=True, blank=True)
+    # Set when the retention policy deleted the audio: transcript and steps stay.
+    audio_purged_at = models.DateTimeField(_("audio supprimé le"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
     error = models.CharField(_("erreur"), max_length=300, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
@@ -224,6 +228,16 @@ class AppendOnlyError(Exception):
     pass
 
 
+class ReviewQuerySet(models.QuerySet["Review"]):
+    # Bulk writes would bypass Review.save()/delete(). Erasing a beneficiary still removes their
+    # reviews: the deletion collector cascades through the base manager, not through this queryset.
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("reviews are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("reviews are append-only")
+
+
 class Review(models.Model):
     """One counsellor decision on one step. Append-only: the audit trail is never rewritten."""
 
@@ -234,6 +248,8 @@ class Review(models.Model):
     # {"field": [before, after]} for every field the counsellor corrected with this decision.
     changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("décision")
@@ -250,3 +266,48 @@ class Review(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("reviews are append-only")
+
+
+class ErasureRecord(models.Model):
+    """Proof that a beneficiary's data was erased (RGPD art. 17), keeping no personal data of theirs.
+
+    `subject_ref` is a keyed hash of the erased beneficiary's id: after restoring a backup, it tells
+    which restored person must be erased again, and without the key it identifies nobody.
+    """
+
+    class RequestedBy(models.TextChoices):
+        ADMIN = "admin", _("administrateur")
+        COUNSELLOR = "counsellor", _("conseiller")
+        OPERATOR = "operator", _("exploitant (commande)")
+
+    subject_ref = models.CharField(_("référence pseudonyme"), max_length=64, db_index=True)
+    structure = models.ForeignKey(
+        Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="erasures"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by_role = models.CharField(_("demandé par"), max_length=16, choices=RequestedBy.choices)
+    declarations = models.PositiveIntegerField(_("déclarations"), default=0)
+    steps = models.PositiveIntegerField(_("démarches"), default=0)
+    reviews = models.PositiveIntegerField(_("décisions"), default=0)
+    audio_files = models.PositiveIntegerField(_("fichiers audio"), default=0)
+    erased_at = models.DateTimeField(_("effacé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("effacement RGPD")
+        verbose_name_plural = _("effacements RGPD")
+        ordering = ["-erased_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Effacement {self.subject_ref[:12]} le {self.erased_at:%d/%m/%Y}"
+
+
+@receiver(post_delete, sender=Declaration)
+def _delete_audio_with_declaration(sender: type[Declaration], instance: Declaration, **kwargs: Any) -> None:
+    # Whatever deletes a declaration (erasure, the admin, a cascade), its recording goes too, once the
+    # deletion is committed: a rolled-back deletion must not leave rows pointing at a missing file.
+    name = instance.audio.name
+    if name:
+        storage = instance.audio.storage
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,254 @@
+"""Personal data over its lifetime (RGPD): audio retention, a beneficiary's export, their erasure."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import Storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from declarations.models import Beneficiary, Declaration, ErasureRecord, Review, Step
+from declarations.services import Conflict, DomainError
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMAT_VERSION = 1
+
+
+# --- Retention --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    purged: int
+    declaration_ids: list[int]
+    cutoff: datetime
+
+
+def _audio_storage() -> Storage:
+    return Declaration._meta.get_field("audio").storage  # type: ignore[attr-defined,no-any-return]
+
+
+def purge_expired_audio(
+    *, days: int | None = None, now: datetime | None = None, dry_run: bool = False
+) -> PurgeResult:
+    """Delete the recordings of declarations reviewed more than `days` ago; keep transcript and steps.
+
+    Idempotent and safe to interrupt: each file is deleted before its row forgets it, so a crash
+    between the two leaves a row the next run finishes, never a file nobody points at.
+    """
+    days = settings.AUDIO_RETENTION_DAYS_AFTER_REVIEW if days is None else days
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
+    expired = (
+        Declaration.objects.filter(status=Declaration.Status.REVIEWED, reviewed_at__lte=cutoff)
+        .exclude(audio="")
+        .order_by("pk")
+        .values_list("pk", "audio")
+    )
+    storage = _audio_storage()
+    purged: list[int] = []
+    for declaration_id, name in expired.iterator():
+        if not dry_run:
+            storage.delete(name)
+            Declaration.objects.filter(pk=declaration_id, audio=name).update(audio="", audio_purged_at=now)
+        purged.append(declaration_id)
+    if purged and not dry_run:
+        logger.info("purged the audio of %d declarations reviewed before %s", len(purged), cutoff.isoformat())
+    return PurgeResult(purged=len(purged), declaration_ids=purged, cutoff=cutoff)
+
+
+# --- Export (right of access, art. 15) ------------------------------------------------------------
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _number(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _review_data(review: Review) -> dict[str, Any]:
+    # The decision and its reasons are the young person's; who at the structure took it is the staff
+    # member's own data. Their role is enough to read the trail.
+    return {
+        "decision": review.decision,
+        "comment": review.comment,
+        "changes": review.changes,
+        "reviewer_role": "conseiller",
+        "created_at": _iso(review.created_at),
+    }
+
+
+def _step_data(step: Step) -> dict[str, Any]:
+    return {
+        "id": step.pk,
+        "position": step.position,
+        "origin": step.origin,
+        "category": step.category,
+        "kind": step.kind,
+        "status": step.status,
+        "date": _iso(step.date),
+        "activity_date": _iso(step.activity_date),
+        "count": step.count,
+        "organization": step.organization,
+        "job_title": step.job_title,
+        "rome_code": step.rome_code,
+        "duration_minutes": step.duration_minutes,
+        "evidence": step.evidence,
+        "evidence_start": step.evidence_start,
+        "evidence_end": step.evidence_end,
+        "confidence": step.confidence,
+        "demarche_pourquoi": step.demarche_pourquoi,
+        "demarche_quoi": step.demarche_quoi,
+        "hours": _number(step.hours),
+        "decision": step.decision,
+        "decided_at": _iso(step.decided_at),
+        "reviews": [_review_data(review) for review in step.reviews.all()],
+    }
+
+
+def _audio_data(declaration: Declaration) -> dict[str, Any]:
+    return {
+        "declaration_id": declaration.pk,
+        "recorded_at": _iso(declaration.recorded_at),
+        "stored": bool(declaration.audio),
+        "size_bytes": declaration.audio_size,
+        "duration_s": declaration.audio_duration_s,
+        "deleted_at": _iso(declaration.audio_purged_at),
+    }
+
+
+def _declaration_data(declaration: Declaration) -> dict[str, Any]:
+    return {
+        "id": declaration.pk,
+        "client_id": str(declaration.client_id),
+        "recorded_at": _iso(declaration.recorded_at),
+        "source": declaration.source,
+        "status": declaration.status,
+        "error": declaration.error,
+        "error_code": declaration.error_code,
+        "transcript": declaration.transcript,
+        "words": declaration.words,
+        "engine": declaration.engine,
+        "audio": _audio_data(declaration) if declaration.source == Declaration.Source.AUDIO else None,
+        "created_at": _iso(declaration.created_at),
+        "processed_at": _iso(declaration.processed_at),
+        "submitted_at": _iso(declaration.submitted_at),
+        "reviewed_at": _iso(declaration.reviewed_at),
+        "steps": [_step_data(step) for step in declaration.steps.all()],
+    }
+
+
+def export_beneficiary_data(beneficiary: Beneficiary) -> dict[str, Any]:
+    """Everything stored about one beneficiary, as JSON-ready values (nothing about anyone else)."""
+    from declarations.selectors import declarations_with_steps
+
+    user = beneficiary.user
+    counsellor = beneficiary.counsellor
+    declarations = list(
+        declarations_with_steps(Declaration.objects.filter(beneficiary=beneficiary)).order_by("recorded_at", "pk")
+    )
+    return {
+        "format_version": EXPORT_FORMAT_VERSION,
+        "exported_at": _iso(timezone.now()),
+        "profile": {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "structure": {"name": beneficiary.structure.name, "kind": beneficiary.structure.kind},
+            # Who follows them is part of the young person's own file.
+            "counsellor": (
+                (counsellor.user.get_full_name() or counsellor.user.get_username()) if counsellor else None
+            ),
+        },
+        "declarations": [_declaration_data(declaration) for declaration in declarations],
+        "audio_files": [
+            _audio_data(declaration)
+            for declaration in declarations
+            if declaration.source == Declaration.Source.AUDIO
+        ],
+    }
+
+
+# --- Erasure (right to erasure, art. 17) ----------------------------------------------------------
+
+
+def subject_ref(beneficiary_id: int) -> str:
+    """A keyed hash of a beneficiary's id: recognises them in a restored backup, names nobody."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"beneficiary:{beneficiary_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _requester_role(beneficiary: Beneficiary, requested_by: AbstractBaseUser | None) -> str:
+    # The right is exercised through the structure: an administrator, or the young person's own
+    # counsellor. `None` is an operator at the command line.
+    if requested_by is None:
+        return ErasureRecord.RequestedBy.OPERATOR
+    if getattr(requested_by, "is_superuser", False) or getattr(requested_by, "is_staff", False):
+        return ErasureRecord.RequestedBy.ADMIN
+    counsellor = getattr(requested_by, "counsellor", None)
+    if counsellor is not None and beneficiary.counsellor_id == counsellor.pk:
+        return ErasureRecord.RequestedBy.COUNSELLOR
+    raise DomainError(
+        "permission_denied",
+        _("Seul le conseiller du jeune ou un administrateur peut effacer ses données."),
+        status_code=403,
+    )
+
+
+def erase_beneficiary(*, beneficiary: Beneficiary, requested_by: AbstractBaseUser | None) -> ErasureRecord:
+    """Delete a beneficiary, their account, declarations, steps, reviews and recordings.
+
+    What remains is an ErasureRecord: a keyed hash, the structure, counts, when and who asked.
+    Recordings are deleted once the transaction commits (see the post_delete receiver on Declaration).
+    """
+    role = _requester_role(beneficiary, requested_by)
+    user = beneficiary.user
+    if user.is_staff or user.is_superuser or hasattr(user, "counsellor") or hasattr(user, "manager"):
+        raise Conflict(
+            "erasure_account_has_other_roles",
+            _("Ce compte a aussi un rôle dans la structure : retirez ce rôle avant l'effacement."),
+        )
+    with transaction.atomic():
+        declarations = Declaration.objects.filter(beneficiary=beneficiary)
+        record = ErasureRecord(
+            subject_ref=subject_ref(beneficiary.pk),
+            structure_id=beneficiary.structure_id,
+            requested_by=requested_by,
+            requested_by_role=role,
+            declarations=declarations.count(),
+            steps=Step.objects.filter(declaration__beneficiary=beneficiary).count(),
+            reviews=Review.objects.filter(step__declaration__beneficiary=beneficiary).count(),
+            audio_files=declarations.exclude(audio="").count(),
+        )
+        # The admin's history names the person in its object labels; tokens carry the account id.
+        for model, object_id in ((get_user_model(), user.pk), (Beneficiary, beneficiary.pk)):
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model), object_id=str(object_id)
+            ).delete()
+        OutstandingToken.objects.filter(user=user).delete()
+        # Cascades to the beneficiary, their declarations, steps and reviews (the deletion collector
+        # goes through the base manager, so the reviews' append-only queryset does not stand in the way).
+        user.delete()
+        record.save()
+    logger.info("erased beneficiary %s (%s)", record.subject_ref[:12], role)
+    return record
