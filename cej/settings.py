@@ -166,6 +166,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Declarations and steps both have a "status": name each set, so the schema (and `check --deploy`)
+    # has no ambiguous enum.
+    "ENUM_NAME_OVERRIDES": {
+        "DeclarationStatusEnum": "declarations.models.Declaration.Status",
+        "StepStatusEnum": "declarations.models.Step.Status",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_django import Settings
 
 from cej.celery import app as celery_app
 
@@ -49,3 +50,18 @@ def queue() -> Iterator[str]:
     celery_app.conf.task_default_queue = name
     yield name
     celery_app.conf.task_default_queue = previous
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings: Settings) -> Iterator[None]:
+    """A cache of the test's own: throttle counts start from zero and never reach var/cache."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,11 +1,13 @@
 from django.urls import path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.views import TokenRefreshView
 
-from declarations.api import reports, views
+from declarations.api import auth, privacy, reports, views
 
 urlpatterns = [
-    path("auth/token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
+    path("auth/token/", auth.LoginApi.as_view(), name="token_obtain_pair"),
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("auth/logout/", auth.LogoutApi.as_view(), name="logout"),
+    path("me/export/", privacy.MyDataExportApi.as_view(), name="me-export"),
     path("declarations/", views.DeclarationListCreateApi.as_view(), name="declarations"),
     path("declarations/<int:declaration_id>/", views.DeclarationDetailApi.as_view(), name="declaration"),
     path(

@@ -26,6 +26,7 @@ from declarations.api.serializers import (
     WeekOutputSerializer,
     WeeksQueryInputSerializer,
 )
+from declarations.api.throttling import UploadRateThrottle
 from declarations.models import Declaration, Step
 
 
@@ -50,6 +51,7 @@ def _fresh_step(step: Step) -> dict[str, Any]:
 
 class DeclarationListCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    throttle_classes = [UploadRateThrottle]
 
     @extend_schema(responses=DeclarationOutputSerializer(many=True), operation_id="declarations_list")
     def get(self, request: Request) -> Response:
