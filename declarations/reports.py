@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -317,42 +317,46 @@ def _beneficiaries_reaching_target_by_week(steps: QuerySet[Step]) -> dict[date, 
         return {_as_date(week): total for week, total in cursor.fetchall()}
 
 
-def _count_per_counsellor(queryset: QuerySet, counsellor_path: str) -> Coalesce:
-    """A correlated COUNT subquery: cheaper than joining every step of every portfolio."""
-    counted = (
-        queryset.filter(**{counsellor_path: OuterRef("pk")})
-        .order_by()
-        .values(counsellor_path)
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _count_by_counsellor(queryset: QuerySet, counsellor_path: str) -> dict[int, int]:
+    """One grouped COUNT per figure: predictable plans, whatever the number of counsellors."""
+    rows = queryset.order_by().values(counsellor_path).annotate(total=Count("pk")).values_list(counsellor_path, "total")
+    return dict(rows)
 
 
 def _counsellor_workload(structure_ids: list[int], since: datetime, until: datetime) -> list[CounsellorRow]:
-    submitted = Declaration.objects.filter(status=Declaration.Status.SUBMITTED)
+    in_structures = {"beneficiary__structure_id__in": structure_ids}
+    beneficiaries = _count_by_counsellor(Beneficiary.objects.filter(structure_id__in=structure_ids), "counsellor")
+    pending_declarations = _count_by_counsellor(
+        Declaration.objects.filter(status=Declaration.Status.SUBMITTED, **in_structures), "beneficiary__counsellor"
+    )
+    pending_steps = _count_by_counsellor(
+        Step.objects.filter(
+            declaration__status=Declaration.Status.SUBMITTED,
+            declaration__beneficiary__structure_id__in=structure_ids,
+            decision=Step.Decision.PENDING,
+        ),
+        "declaration__beneficiary__counsellor",
+    )
+    reviewed = _count_by_counsellor(
+        Declaration.objects.filter(reviewed_at__gte=since, reviewed_at__lt=until, **in_structures),
+        "beneficiary__counsellor",
+    )
     counsellors = (
         Counsellor.objects.filter(structure_id__in=structure_ids)
-        .annotate(
-            beneficiary_count=_count_per_counsellor(Beneficiary.objects.all(), "counsellor"),
-            pending_declarations=_count_per_counsellor(submitted, "beneficiary__counsellor"),
-            pending_steps=_count_per_counsellor(
-                Step.objects.filter(
-                    declaration__status=Declaration.Status.SUBMITTED, decision=Step.Decision.PENDING
-                ),
-                "declaration__beneficiary__counsellor",
-            ),
-            reviewed_declarations=_count_per_counsellor(
-                Declaration.objects.filter(reviewed_at__gte=since, reviewed_at__lt=until),
-                "beneficiary__counsellor",
-            ),
-        )
-        .values(
-            "pk", "user__first_name", "user__last_name", "user__username", "structure__name",
-            "beneficiary_count", "pending_declarations", "pending_steps", "reviewed_declarations",
-        )
-        .order_by("-pending_steps", "user__last_name", "pk")
+        .values("pk", "user__first_name", "user__last_name", "user__username", "structure__name")
+        .order_by("user__last_name", "user__first_name", "pk")
     )
+    rows = [
+        {
+            **row,
+            "beneficiary_count": beneficiaries.get(row["pk"], 0),
+            "pending_declarations": pending_declarations.get(row["pk"], 0),
+            "pending_steps": pending_steps.get(row["pk"], 0),
+            "reviewed_declarations": reviewed.get(row["pk"], 0),
+        }
+        for row in counsellors
+    ]
+    rows.sort(key=lambda row: -row["pending_steps"])
     return [
         CounsellorRow(
             counsellor_id=row["pk"],
@@ -363,7 +367,7 @@ def _counsellor_workload(structure_ids: list[int], since: datetime, until: datet
             pending_steps=row["pending_steps"],
             reviewed_declarations=row["reviewed_declarations"],
         )
-        for row in counsellors
+        for row in rows
     ]
 
 

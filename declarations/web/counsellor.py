@@ -27,11 +27,11 @@ from declarations import selectors, services
 from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
 from declarations.hours import PARIS, local_date, week_start
 from declarations.models import Declaration, Step
+from declarations.web import transcript
 from declarations.web.access import role_required
 from declarations.web.audio import audio_response
 from declarations.web.charts import grouped_columns
 from declarations.web.forms import QueueFilterForm, ReviewStepForm
-from declarations.web.transcript import passages
 
 PAGE_SIZE = 25
 HISTORY_WEEKS = 8
@@ -80,9 +80,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = filters.get("status") or Declaration.Status.SUBMITTED
     if status != "all":
         declarations = declarations.filter(status=status)
-    page = Paginator(
-        _with_step_counts(declarations).order_by("submitted_at", "id"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    paginator = Paginator(_with_step_counts(declarations).order_by("submitted_at", "id"), PAGE_SIZE)
+    # The per-status counts above already tell how many rows there are: no second COUNT query.
+    paginator.count = sum(total for key, total in counts.items() if status in ("all", key))  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     tab_query = query.copy()
@@ -139,14 +140,10 @@ def _render_declaration(
     request: HttpRequest, declaration: Declaration, bound: ReviewStepForm | None = None, status: int = 200
 ) -> HttpResponse:
     steps = list(declaration.steps.all())
-    cards = [
-        {
-            "step": step,
-            "form": bound if bound is not None and bound.prefix == f"step-{step.pk}" else ReviewStepForm.for_step(step),
-            "trail": _trail(step),
-        }
-        for step in steps
-    ]
+    cards = []
+    for step in steps:
+        form = bound if bound is not None and bound.prefix == f"step-{step.pk}" else ReviewStepForm.for_step(step)
+        cards.append({"step": step, "form": form, "values": form.input_values(), "trail": _trail(step)})
     next_declaration = (
         selectors.declarations_visible_to(request.user)
         .filter(status=Declaration.Status.SUBMITTED)
@@ -162,7 +159,7 @@ def _render_declaration(
             "declaration": declaration,
             "beneficiary": declaration.beneficiary,
             "cards": cards,
-            "passages": passages(declaration.transcript, declaration.words, steps),
+            "transcript_html": transcript.render(transcript.passages(declaration.transcript, declaration.words, steps)),
             "has_words": bool(declaration.words),
             "reviewable": declaration.status == Declaration.Status.SUBMITTED,
             "pending": sum(1 for step in steps if step.decision == Step.Decision.PENDING),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
@@ -59,6 +62,31 @@ class QueueFilterForm(forms.Form):
             raise forms.ValidationError(_("Indiquez une semaine au format AAAA-Wss.")) from error
 
 
+@lru_cache(maxsize=64)
+def category_options(selected: str) -> SafeString:
+    """<option>s of the category select, built once per selected value (pages list many steps)."""
+    return format_html_join(
+        "", '<option value="{}"{}>{}</option>',
+        ((code, " selected" if code == selected else "", label) for code, label in Category.choices),
+    )
+
+
+@lru_cache(maxsize=64)
+def kind_options(selected: str) -> SafeString:
+    groups = [
+        format_html(
+            '<optgroup label="{}">{}</optgroup>',
+            group,
+            format_html_join(
+                "", '<option value="{}"{}>{}</option>',
+                ((kind, " selected" if kind == selected else "", label) for kind, label in kinds),
+            ),
+        )
+        for group, kinds in kind_choices()
+    ]
+    return mark_safe("".join(groups))  # noqa: S308 - built by format_html
+
+
 class ReviewStepForm(forms.Form):
     category = forms.ChoiceField(label=_("Catégorie"), choices=Category.choices)
     kind = forms.ChoiceField(label=_("Type de démarche"), choices=kind_choices)
@@ -88,6 +116,17 @@ class ReviewStepForm(forms.Form):
                 "organization": step.organization, "job_title": step.job_title,
             },
         )
+
+    def input_values(self) -> dict[str, Any]:
+        """What each input shows: the posted text after an error, else the step's current value."""
+        values: dict[str, Any] = {name: self[name].value() for name in self.fields}
+        if isinstance(values["date"], date):
+            values["date"] = values["date"].isoformat()
+        if isinstance(values["hours"], Decimal):
+            values["hours"] = f"{values['hours'].normalize():f}".replace(".", ",")
+        values["category_options"] = category_options(str(values["category"] or ""))
+        values["kind_options"] = kind_options(str(values["kind"] or ""))
+        return values
 
     def review_arguments(self, step: Step) -> dict[str, Any]:
         """What to pass to services.review_step: corrections, hours only when the person changed them."""

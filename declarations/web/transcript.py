@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
 from declarations.models import Step
 
 LOW_CONFIDENCE = 0.5
@@ -124,3 +127,37 @@ def passages(transcript: str, words: list[dict[str, Any]], steps: list[Step]) ->
             result.append(Passage(step_id=step_id))
         result[-1].pieces.append(piece)
     return result
+
+
+def render(parts: list[Passage]) -> SafeString:
+    """The transcript as HTML, built in Python: a page can hold thousands of word spans."""
+    html: list[str] = []
+    for passage in parts:
+        if passage.step_id is not None:
+            start = passage.start_s
+            html.append(
+                format_html(
+                    '<mark id="passage-{}" data-step="{}" tabindex="0" '
+                    'title="Passage de la démarche — cliquer pour l’écouter"{}>',
+                    passage.step_id,
+                    passage.step_id,
+                    format_html(' data-start="{}"', f"{start:.2f}") if start is not None else "",
+                )
+            )
+        for piece in passage.pieces:
+            if piece.start_s is None:
+                html.append(conditional_escape(piece.text))
+            elif piece.low_confidence:
+                html.append(
+                    format_html(
+                        '<span class="w low" data-start="{}" title="Mot incertain (confiance {} %)">{}</span>',
+                        f"{piece.start_s:.2f}",
+                        round((piece.confidence or 0) * 100),
+                        piece.text,
+                    )
+                )
+            else:
+                html.append(format_html('<span class="w" data-start="{}">{}</span>', f"{piece.start_s:.2f}", piece.text))
+        if passage.step_id is not None:
+            html.append("</mark>")
+    return mark_safe("".join(html))  # noqa: S308 - every part above is escaped by format_html

@@ -15,10 +15,10 @@ from tests.web.conftest import MakeDeclaration
 pytestmark = pytest.mark.django_db
 
 # Session, user and role lookups included.
-QUEUE_MAX_QUERIES = 9
+QUEUE_MAX_QUERIES = 8
 DECLARATION_MAX_QUERIES = 9
 BENEFICIARY_MAX_QUERIES = 8
-REPORT_MAX_QUERIES = 13
+REPORT_MAX_QUERIES = 17
 
 STEPS = [
     ("EMPLOI", "candidature", "j'ai envoyé trois candidatures chez Carrefour"),

@@ -1,0 +1,122 @@
+"""p95 latency of the counsellor queue, the declaration page and the reports API.
+
+Runs in-process with Django's test Client (no network, no server), against whatever DATABASE_URL
+points to, after `manage.py generate_load_data`. Usage:
+
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/bench_pages.py [--requests 200] [--prefix charge]
+
+Targets (issue 5): queue ≤ 30 ms, declaration ≤ 50 ms, reports API ≤ 300 ms at p95, on PostgreSQL with
+100,000 declarations and 1,000,000 steps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cej.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from declarations.models import Counsellor, Declaration, Manager, Step  # noqa: E402
+
+TARGETS_MS = {"queue": 30.0, "declaration": 50.0, "reports_api": 300.0}
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def measure(name: str, count: int, request: Callable[[int], int]) -> dict[str, float]:
+    for index in range(5):  # warm-up: connection, templates, caches
+        request(index)
+    samples: list[float] = []
+    for index in range(count):
+        start = time.perf_counter()
+        status = request(index)
+        samples.append((time.perf_counter() - start) * 1000)
+        if status != 200:
+            raise SystemExit(f"{name}: HTTP {status}")
+    return {
+        "p50": statistics.median(samples),
+        "p95": percentile(samples, 0.95),
+        "max": max(samples),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--prefix", default="charge")
+    args = parser.parse_args()
+    settings.DEBUG = False  # no query log: measure what production does
+
+    counsellor = (
+        Counsellor.objects.filter(user__username__startswith=f"{args.prefix}-")
+        .annotate(waiting=Count("portfolio__declarations"))
+        .order_by("-waiting")
+        .select_related("user")
+        .first()
+    )
+    manager = Manager.objects.filter(user__username=f"{args.prefix}-responsable").select_related("user").first()
+    if counsellor is None or manager is None:
+        raise SystemExit(f"No load data with prefix {args.prefix!r}: run manage.py generate_load_data first.")
+    declaration_ids = list(
+        Declaration.objects.filter(
+            beneficiary__counsellor=counsellor, status=Declaration.Status.SUBMITTED
+        ).values_list("pk", flat=True)[:50]
+    )
+    if not declaration_ids:
+        raise SystemExit("The busiest counsellor has no submitted declaration.")
+
+    counsellor_client, manager_client = Client(), Client()
+    counsellor_client.force_login(counsellor.user)
+    manager_client.force_login(manager.user)
+
+    sys.stderr.write(
+        f"database: {connection.vendor} · declarations: {Declaration.objects.count():,} · "
+        f"steps: {Step.objects.count():,} · counsellor {counsellor.user.username} "
+        f"({counsellor.waiting:,} declarations in portfolio)\n"  # type: ignore[attr-defined]
+    )
+    results = {
+        "queue": measure(
+            "queue", args.requests,
+            lambda i: counsellor_client.get("/conseiller/", {"page": str(1 + i % 3)}).status_code,
+        ),
+        "declaration": measure(
+            "declaration", args.requests,
+            lambda i: counsellor_client.get(
+                f"/conseiller/declarations/{declaration_ids[i % len(declaration_ids)]}/"
+            ).status_code,
+        ),
+        "reports_api": measure(
+            "reports_api", args.requests,
+            lambda i: manager_client.get("/api/v1/reports/overview/").status_code,
+        ),
+    }
+    print(f"{'page':<14}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'target p95':>12}")
+    for name, figures in results.items():
+        verdict = "ok" if figures["p95"] <= TARGETS_MS[name] else "OVER"
+        print(
+            f"{name:<14}{figures['p50']:>10.1f}{figures['p95']:>10.1f}{figures['max']:>10.1f}"
+            f"{TARGETS_MS[name]:>9.0f} ms {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()
