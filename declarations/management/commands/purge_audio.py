@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from declarations import privacy
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         result = privacy.purge_expired_audio(days=options["days"], dry_run=options["dry_run"])
         verb = "would delete" if options["dry_run"] else "deleted"
         self.stdout.write(
-            f"{verb} the audio of {result.purged} declaration(s) reviewed before {result.cutoff:%Y-%m-%d %H:%M}"
+            f"{verb} the audio of {result.purged} declaration(s) reviewed before {timezone.localtime(result.cutoff):%Y-%m-%d %H:%M}"
         )
         if options["verbosity"] > 1 and result.declaration_ids:
             self.stdout.write("declarations: " + ", ".join(map(str, result.declaration_ids)))
