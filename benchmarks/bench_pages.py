@@ -46,16 +46,20 @@ def measure(name: str, count: int, request: Callable[[int], int]) -> dict[str, f
     for index in range(5):  # warm-up: connection, templates, caches
         request(index)
     samples: list[float] = []
+    cpu: list[float] = []
     for index in range(count):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         status = request(index)
         samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         if status != 200:
             raise SystemExit(f"{name}: HTTP {status}")
     return {
         "p50": statistics.median(samples),
         "p95": percentile(samples, 0.95),
         "max": max(samples),
+        # Python's own CPU time: less sensitive than wall time to other processes on a shared machine.
+        "cpu_p50": statistics.median(cpu),
     }
 
 
@@ -109,11 +113,11 @@ def main() -> None:
             lambda i: manager_client.get("/api/v1/reports/overview/").status_code,
         ),
     }
-    print(f"{'page':<14}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'target p95':>12}")
+    print(f"{'page':<14}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'cpu p50':>10}{'target p95':>12}")
     for name, figures in results.items():
         verdict = "ok" if figures["p95"] <= TARGETS_MS[name] else "OVER"
         print(
-            f"{name:<14}{figures['p50']:>10.1f}{figures['p95']:>10.1f}{figures['max']:>10.1f}"
+            f"{name:<14}{figures['p50']:>10.1f}{figures['p95']:>10.1f}{figures['max']:>10.1f}{figures['cpu_p50']:>10.1f}"
             f"{TARGETS_MS[name]:>9.0f} ms {verdict}"
         )
 

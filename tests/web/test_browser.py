@@ -106,7 +106,9 @@ def test_counsellor_reviews_and_manager_reports_in_a_browser(
         submitted_at=now - timedelta(seconds=20),
         recorded_at=now - timedelta(seconds=30),
     )
-    make_declaration(other_jeune, submitted_at=now - timedelta(seconds=10), recorded_at=now - timedelta(seconds=30))
+    newer = make_declaration(
+        other_jeune, submitted_at=now - timedelta(seconds=10), recorded_at=now - timedelta(seconds=30)
+    )
     elsewhere = make_declaration(jeune_other_structure)
     first_step, second_step = oldest.steps.order_by("position")
 
@@ -171,6 +173,16 @@ def test_counsellor_reviews_and_manager_reports_in_a_browser(
     assert page.locator("#validated-hours").inner_text() == "3 h"
     shoot(page, "04-jeune", capsys, full_page=True)
 
+    # The next declaration, from the keyboard: r asks for a comment first, v validates the current step.
+    page.goto(f"{base_url}/conseiller/declarations/{newer.pk}/")
+    page.locator("body").press("r")
+    assert page.evaluate("document.activeElement.name") == f"step-{newer.steps.order_by('position')[0].pk}-comment"
+    page.locator("body").click(position={"x": 5, "y": 400})
+    with page.expect_navigation():
+        page.keyboard.press("v")
+    assert page.get_by_text("Démarche validée.").is_visible()
+    assert newer.steps.filter(decision=Step.Decision.VALIDATED).count() == 1
+
     # The manager opens the report and downloads the CSV.
     manager_page = new_page()  # type: ignore[operator]
     log_in(manager_page, base_url, "manager")
@@ -184,8 +196,8 @@ def test_counsellor_reviews_and_manager_reports_in_a_browser(
     assert download.suggested_filename.startswith("rapport-cej-")
     content = Path(download.path()).read_text(encoding="utf-8-sig")
     assert "Déclarations reçues;2" in content
-    assert "Taux de validation;50,0\u00a0%" in content
-    assert "Claire Martin;Mission Locale de Lyon;2;1;2;1" in content
+    assert "Taux de validation;66,7\u00a0%" in content
+    assert "Claire Martin;Mission Locale de Lyon;2;1;1;1" in content
 
     # A counsellor of another structure cannot open the declaration.
     intruder = new_page()  # type: ignore[operator]

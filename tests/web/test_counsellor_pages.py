@@ -305,3 +305,19 @@ def test_beneficiary_page_shows_declared_and_validated_hours_of_the_week(
     assert '<strong id="validated-hours">3 h</strong>' in html
     assert len(response.context["weeks"]) == 8
     assert "<svg" in html
+
+
+def test_a_purged_audio_is_explained_and_the_transcript_stays(
+    client_conseiller: Client, jeune: Beneficiary, make_declaration: MakeDeclaration
+) -> None:
+    declaration = make_declaration(jeune, words=words_of(TRANSCRIPT))
+    declaration.audio_purged_at = timezone.now()
+    declaration.save(update_fields=["audio_purged_at"])
+
+    response = client_conseiller.get(reverse("web:declaration", args=[declaration.pk]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "La note vocale a été supprimée le" in html
+    assert "<audio" not in html
+    assert "Decathlon" in html

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from declarations.categories import DEFAULT_CATEGORY_HOURS
@@ -70,7 +70,18 @@ class Command(BaseCommand):
         self.started = time.monotonic()
         counsellors, beneficiaries = self._people(options)
         self._declarations(options, counsellors, beneficiaries)
+        self._analyze()
         self._progress(f"terminé en {time.monotonic() - self.started:.0f} s")
+
+    def _analyze(self) -> None:
+        """Fresh planner statistics: right after a bulk load the planner would guess a handful of rows."""
+        tables = [model._meta.db_table for model in (Structure, Counsellor, Beneficiary, Declaration, Step, Review)]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {', '.join(tables)}")
+            elif connection.vendor == "sqlite":
+                cursor.execute("ANALYZE")
+        self._progress("statistiques du planificateur à jour (ANALYZE)")
 
     def _progress(self, message: str) -> None:
         sys.stderr.write(f"[generate_load_data {time.monotonic() - self.started:6.1f} s] {message}\n")
