@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Sequence
@@ -51,6 +52,12 @@ _PARTS_OF_DAY = (("le", "matin"), ("l", "apres", "midi"), ("le", "soir"), ("la",
 _EMPLOYER_TYPES = frozenset({OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION})
 _SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi", "recherche_alternance"})
 _JOB_CATEGORIES = frozenset({"EMPLOI", "PROJET_PROFESSIONNEL", "FORMATION"})
+
+
+def _orgs_within(orgs: list[OrgMention], first: int, last: int) -> list[OrgMention]:
+    """Mentions starting in tokens [first, last) (`orgs` is in text order)."""
+    starts = [o.first for o in orgs]
+    return orgs[bisect.bisect_left(starts, first) : bisect.bisect_left(starts, last)]
 
 
 @dataclass
@@ -154,7 +161,7 @@ class RuleBasedExtractor:
 
     # ── clauses ─────────────────────────────────────────────────────────────────────────────────
     def _clauses(self, nt: NormalizedText, mentions: list[DateMention], triggers: list[Trigger]) -> list[Clause]:
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         mention_at: dict[int, DateMention] = {m.first: m for m in mentions}
         in_mention = {k for m in mentions for k in range(m.first, m.last)}
 
@@ -191,13 +198,14 @@ class RuleBasedExtractor:
         clauses = [
             Clause(s, ordered[n + 1] if n + 1 < len(ordered) else len(words)) for n, s in enumerate(ordered)
         ]
+        firsts = [c.first for c in clauses]
         for m in mentions:
-            clause = self._clause_of(clauses, m.first)
+            clause = self._clause_of(clauses, firsts, m.first)
             head = range(clause.first, m.first)
             leading = all(words[k] in CONNECTORS or k in in_mention or words[k] == "finalement" for k in head)
             (clause.leading if leading else clause.local).append(m)
         for trig in triggers:
-            self._clause_of(clauses, trig.first).triggers.append(trig)
+            self._clause_of(clauses, firsts, trig.first).triggers.append(trig)
         return self._split_dated_triggers(words, clauses)
 
     @staticmethod
@@ -242,11 +250,9 @@ class RuleBasedExtractor:
         return True
 
     @staticmethod
-    def _clause_of(clauses: list[Clause], token: int) -> Clause:
-        for clause in clauses:
-            if clause.first <= token < clause.last:
-                return clause
-        return clauses[-1]
+    def _clause_of(clauses: list[Clause], firsts: list[int], token: int) -> Clause:
+        index = bisect.bisect_right(firsts, token) - 1
+        return clauses[max(index, 0)]
 
     # ── steps ───────────────────────────────────────────────────────────────────────────────────
     def _drafts(
@@ -257,7 +263,7 @@ class RuleBasedExtractor:
         morph: Morphology,
         today: date,
     ) -> list[_Draft]:
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         drafts: list[_Draft] = []
         running: DateMention | None = None
         running_value: date | None = None
@@ -335,9 +341,8 @@ class RuleBasedExtractor:
             else:
                 places = [
                     o
-                    for o in orgs
-                    if clause.first <= o.first < clause.last
-                    and o.type not in {OrgType.JOB_SITE, OrgType.HOUSING_SITE}
+                    for o in _orgs_within(orgs, clause.first, clause.last)
+                    if o.type not in {OrgType.JOB_SITE, OrgType.HOUSING_SITE}
                 ]
                 if places:
                     context_org = places[-1]
@@ -382,7 +387,7 @@ class RuleBasedExtractor:
     ) -> list[date | None] | None:
         """An offer taken up ("m'a proposé un atelier, je m'y suis inscrite, c'est mardi prochain")
         happens on the day said with the commitment."""
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         before = " ".join(words[clauses[index].first : trig.first])
         if not grammar.OFFERED.search(before):
             return None
@@ -397,7 +402,7 @@ class RuleBasedExtractor:
     def _main_trigger(self, nt: NormalizedText, clause: Clause, context: str = "") -> Trigger | None:
         if not clause.triggers:
             return None
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         usable: list[Trigger] = []
         for trig in clause.triggers:
             before = " ".join(words[clause.first : trig.first])
@@ -448,7 +453,7 @@ class RuleBasedExtractor:
     def _is_step(self, nt: NormalizedText, clauses: list[Clause], index: int, trig: Trigger) -> bool:
         """False for cancelled, failed, negated, retracted or advised activities and vague intentions."""
         clause = clauses[index]
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         before_words = words[clause.first : trig.first]
         before = " ".join(before_words)
         after = nt.phrase(trig.last, clause.last)
@@ -563,7 +568,7 @@ class RuleBasedExtractor:
         resolved_leading: list[date | None],
         morph: Morphology,
     ) -> tuple[list[date | None], bool]:
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         local_after: list[DateMention] = []
         for m in clause.local:
             if m.first < trig.last:
@@ -620,7 +625,7 @@ class RuleBasedExtractor:
         """"inscrite à la formation qui commence le 12": the course itself is a planned step too."""
         if trig.kind != "recherche_formation":
             return None
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         for m in clause.local:
             if m.first < trig.last:
                 continue
@@ -652,18 +657,18 @@ class RuleBasedExtractor:
         today: date,
         previous_drafts: list[_Draft],
     ) -> _Draft:
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         first, last = clause.first, max(clause.last, trig.last)
         status = self._status(dates, morph, clause, today)
         draft = _Draft(trig.category, trig.kind, dates, status, -1, first, last)
-        span_orgs = [o for o in orgs if first <= o.first < span_end]
+        span_orgs = _orgs_within(orgs, first, span_end)
         draft.organizations = self._pick_orgs(trig, span_orgs, words, clause)
         if not draft.organizations and grammar.BACK_REFERENCE.search(" " + nt.phrase(first, last) + " "):
-            earlier = [o for o in orgs if o.last <= first]
+            earlier = _orgs_within(orgs, max(0, first - _MAX_SPAN_TOKENS * 4), first)
             if earlier:
                 draft.organizations = [earlier[-1]]
         draft.duration = self._duration(nt, first, span_end)
-        excluded = {k for o in orgs for k in range(o.first, o.last)}
+        excluded = {k for o in span_orgs for k in range(o.first, o.last)}
         quantities = find_quantities(nt, first, span_end, excluded)
         if quantities and len(draft.organizations) < 2:
             after = [q for q in quantities if q.first >= trig.first - 3]

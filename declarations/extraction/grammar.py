@@ -6,6 +6,7 @@ lexical markers ("je vais", "prochain", the auxiliaries) complete it, and are en
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -58,13 +59,14 @@ class Morphology:
         self.morphs: list[TokenMorph] = [TokenMorph() for _ in nt.tokens]
         if doc is None:
             return
-        by_start: dict[int, Any] = {}
-        for sp in doc:
-            for offset in range(sp.idx, sp.idx + len(sp.text)):
-                by_start.setdefault(offset, sp)
+        spacy_tokens = list(doc)
+        starts = [sp.idx for sp in spacy_tokens]
         for i, token in enumerate(nt.tokens):
-            sp = by_start.get(token.start)
-            if sp is None:
+            k = bisect.bisect_right(starts, token.start) - 1
+            if k < 0:
+                continue
+            sp = spacy_tokens[k]
+            if token.start >= sp.idx + len(sp.text):
                 continue
             verb_form = sp.morph.get("VerbForm")
             tense = sp.morph.get("Tense")

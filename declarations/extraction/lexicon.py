@@ -351,16 +351,22 @@ def _build_alias_table() -> dict[tuple[str, ...], tuple[str, OrgType]]:
 ALIASES = _build_alias_table()
 _MAX_ALIAS_LEN = max(len(key) for key in ALIASES)
 # Approximate matching only for distinctive names (5+ letters), joined without spaces.
-_FUZZY_CHOICES = {"".join(key): value for key, value in ALIASES.items() if len("".join(key)) >= 5}
+_FUZZY_CHOICES: dict[str, list[tuple[str, tuple[str, OrgType]]]] = {}
+for _key, _value in ALIASES.items():
+    _joined = "".join(_key)
+    if len(_joined) >= 5:
+        _FUZZY_CHOICES.setdefault(_joined[:3], []).append((_joined, _value))
 _FUZZY_THRESHOLD = 86.0
-_BUSINESS_KEYS = sorted((tuple(fold_phrase(n).split()) for n in BUSINESS_NOUNS), key=len, reverse=True)
+_BUSINESS_KEYS: dict[str, list[tuple[str, ...]]] = {}
+for _noun in sorted((tuple(fold_phrase(n).split()) for n in BUSINESS_NOUNS), key=len, reverse=True):
+    _BUSINESS_KEYS.setdefault(_noun[0], []).append(_noun)
 
 
 class OrgMatcher:
     """Finds organisation mentions in a normalised note."""
 
     def find(self, nt: NormalizedText, cased: bool) -> list[OrgMention]:
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         mentions: list[OrgMention] = []
         i = 0
         while i < len(words):
@@ -388,8 +394,8 @@ class OrgMatcher:
                 continue
             best: tuple[str, OrgType] | None = None
             best_score = 0.0
-            for alias, value in _FUZZY_CHOICES.items():
-                if alias[:3] != candidate[:3] or abs(len(alias) - len(candidate)) > 2:
+            for alias, value in _FUZZY_CHOICES.get(candidate[:3], ()):
+                if abs(len(alias) - len(candidate)) > 2:
                     continue
                 score = fuzz.ratio(candidate, alias)
                 if score > best_score:
@@ -399,8 +405,8 @@ class OrgMatcher:
         return None
 
     def _local_business(self, nt: NormalizedText, i: int, cased: bool) -> OrgMention | None:
-        words = [t.norm for t in nt.tokens]
-        for key in _BUSINESS_KEYS:
+        words = nt.norms
+        for key in _BUSINESS_KEYS.get(words[i], ()):
             n = len(key)
             if tuple(words[i : i + n]) != key:
                 continue

@@ -33,8 +33,11 @@ _FILLERS = frozenset({"euh", "heu", "hum", "hm", "mmh", "bah", "ben", "hein", "b
 _SPECIAL_FOLDS = {"œ": "oe", "æ": "ae", "ß": "ss"}
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents removed, ligatures expanded (the matching form of a word)."""
+    if text.isascii():
+        return text.lower()
     out: list[str] = []
     for char in text.lower():
         special = _SPECIAL_FOLDS.get(char)
@@ -65,6 +68,7 @@ class NormalizedText:
     original: str
     tokens: list[Token]
     text: str = field(init=False)  # the tokens' norms joined by single spaces
+    norms: list[str] = field(init=False, repr=False)  # each token's norm
     _starts: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -74,7 +78,8 @@ class NormalizedText:
             starts.append(position)
             position += len(token.norm) + 1
         self._starts = starts
-        self.text = " ".join(token.norm for token in self.tokens)
+        self.norms = [token.norm for token in self.tokens]
+        self.text = " ".join(self.norms)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -88,10 +93,15 @@ class NormalizedText:
         start, end = match.span(group)
         return self.token_at(start), self.token_at(max(start, end - 1)) + 1
 
-    def finditer(self, pattern: re.Pattern[str], start_token: int = 0) -> Iterator[re.Match[str]]:
-        """Matches of `pattern` covering whole tokens, at or after token `start_token`."""
+    def finditer(
+        self, pattern: re.Pattern[str], start_token: int = 0, end_token: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        """Matches of `pattern` covering whole tokens within tokens [start_token, end_token)."""
         pos = self._starts[start_token] if start_token < len(self._starts) else len(self.text)
-        yield from _on_token_boundaries(pattern).finditer(self.text, pos)
+        end = len(self.text)
+        if end_token is not None and end_token < len(self._starts):
+            end = self._starts[end_token] - 1
+        yield from _on_token_boundaries(pattern).finditer(self.text, pos, max(pos, end))
 
     def char_span(self, first: int, last: int) -> tuple[int, int]:
         """Original character span of tokens [first, last)."""
@@ -102,7 +112,7 @@ class NormalizedText:
         return self.tokens[first].start, self.tokens[last - 1].end
 
     def words(self, first: int, last: int) -> list[str]:
-        return [t.norm for t in self.tokens[first:last]]
+        return self.norms[first:last]
 
     def phrase(self, first: int, last: int) -> str:
         return " ".join(self.words(first, last))

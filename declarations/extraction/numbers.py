@@ -89,7 +89,7 @@ def find_durations(nt: NormalizedText, first: int = 0, last: int | None = None) 
     last = len(nt) if last is None else last
     durations: list[Duration] = []
     taken: set[int] = set()
-    for match in nt.finditer(_CLOCK_SPAN, first):
+    for match in nt.finditer(_CLOCK_SPAN, first, last):
         i, j = nt.token_span(match)
         if j > last:
             break
@@ -108,7 +108,7 @@ def find_durations(nt: NormalizedText, first: int = 0, last: int | None = None) 
         if 0 < end - start <= 16 * 60:
             durations.append(Duration(i, j, end - start))
             taken.update(range(i, j))
-    for match in nt.finditer(_AMOUNT, first):
+    for match in nt.finditer(_AMOUNT, first, last):
         i, j = nt.token_span(match)
         if j > last:
             break

@@ -72,7 +72,7 @@ class RomeIndex:
 
     def find(self, nt: NormalizedText, first: int, last: int) -> list[JobMention]:
         """Job titles inside tokens [first, last), longest match first."""
-        words = [t.norm for t in nt.tokens]
+        words = nt.norms
         found: list[JobMention] = []
         i = first
         while i < last:

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-errors", action="store_true", help="do not list missed and spurious steps")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        dataset: Path = options["dataset"]
+        dataset = Path(options["dataset"])
         if not dataset.is_file():
             raise CommandError(f"No such dataset: {dataset}")
         try:

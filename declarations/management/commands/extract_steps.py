@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--text-field", default="text", choices=TEXT_FIELDS)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source: Path = options["input"]
+        source = Path(options["input"])
         if not source.is_file():
             raise CommandError(f"No such input file: {source}")
         try:
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             results = list(extract_records(extractor, records, options["text_field"], sys.stderr))
         except InputError as exc:
             raise CommandError(str(exc)) from exc
-        output: Path = options["output"]
+        output = Path(options["output"])
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8") as out:
             for result in results:

@@ -1,0 +1,41 @@
+"""The extractor, loaded once per test session, and where the shared development data lives."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from declarations.extraction import get_extractor
+from declarations.extraction.types import ExtractedStep, StepExtractor
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
+DEV_SET = SHARED / "datasets" / "declarations-dev.jsonl"
+REFERENCE_SCORER = SHARED / "tools" / "score_steps.py"
+ROME_CSV = SHARED / "data" / "rome_v460_appellations.csv"
+
+PARIS = ZoneInfo("Europe/Paris")
+# A Wednesday: 2026-10-14 (Monday 12th, Friday 16th). Every date test reads against it.
+WEDNESDAY = datetime(2026, 10, 14, 18, 30, tzinfo=PARIS)
+
+
+@pytest.fixture(scope="session")
+def extractor() -> StepExtractor:
+    return get_extractor()
+
+
+@pytest.fixture(scope="session")
+def extract(extractor: StepExtractor):  # type: ignore[no-untyped-def]
+    def run(text: str, recorded_at: datetime = WEDNESDAY) -> list[ExtractedStep]:
+        return extractor.extract(text, recorded_at=recorded_at)
+
+    return run
+
+
+def needs_shared(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"shared data not found beside the repository: {path}")
