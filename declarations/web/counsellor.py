@@ -93,6 +93,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "declarations/counsellor/queue.html",
         {
             "form": form,
+            "options": form.select_options(),
             "page": page,
             "status": status,
             "count_submitted": counts.get(Declaration.Status.SUBMITTED, 0),

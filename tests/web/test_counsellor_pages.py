@@ -321,3 +321,9 @@ def test_a_purged_audio_is_explained_and_the_transcript_stays(
     assert "La note vocale a été supprimée le" in html
     assert "<audio" not in html
     assert "Decathlon" in html
+
+
+def test_queue_explains_a_malformed_week(client_conseiller: Client) -> None:
+    response = client_conseiller.get(reverse("web:queue"), {"week": "semaine 3"})
+    assert response.status_code == 200
+    assert "Indiquez une semaine au format AAAA-Wss." in response.content.decode()
