@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from speech.audio import decode_audio, is_silent
 from speech.engines.base import SAMPLE_RATE
@@ -183,6 +185,26 @@ def test_it_refuses_a_file_over_the_byte_limit_before_decoding(tmp_path: Path) -
 
     with pytest.raises(AudioTooLarge):
         decode_audio(path, max_bytes=os.path.getsize(path) - 1)
+
+
+def test_it_decodes_django_uploaded_and_stored_files(tmp_path: Path) -> None:
+    path = encode(tmp_path / "n.m4a", tone(1.5, 44_100), rate=44_100, container_format="ipod", codec="aac")
+    uploaded = SimpleUploadedFile("note.m4a", path.read_bytes(), content_type="audio/mp4")
+
+    with open(path, "rb") as raw:
+        stored = decode_audio(File(raw))  # type: ignore[arg-type]
+    in_memory = decode_audio(uploaded)  # type: ignore[arg-type]
+
+    assert stored.duration_s == pytest.approx(1.5, abs=0.1)
+    assert in_memory.duration_s == pytest.approx(1.5, abs=0.1)
+
+
+def test_it_refuses_an_upload_over_the_byte_limit(tmp_path: Path) -> None:
+    path = encode(tmp_path / "n.m4a", tone(1.5, 44_100), rate=44_100, container_format="ipod", codec="aac")
+    uploaded = SimpleUploadedFile("note.m4a", path.read_bytes(), content_type="audio/mp4")
+
+    with pytest.raises(AudioTooLarge):
+        decode_audio(uploaded, max_bytes=1_000)  # type: ignore[arg-type]
 
 
 class UnseekableStream(io.RawIOBase):
