@@ -121,3 +121,14 @@ def test_reports_api_is_for_managers_only(
 def test_reports_api_accepts_the_session_of_the_web_pages(client: Client, manager: Manager) -> None:
     client.force_login(manager.user)
     assert client.get(reverse("reports-overview")).status_code == 200
+
+
+def test_logging_out_leads_back_to_the_login_page(client: Client, conseiller: Counsellor) -> None:
+    client.force_login(conseiller.user)
+    page = client.get(reverse("web:queue")).content.decode()
+    assert '<form method="post" action="/accounts/logout/"' in page
+    assert 'name="next" value="/accounts/login/"' in page
+    response = client.post("/accounts/logout/", {"next": reverse("login")})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert client.get(reverse("web:queue")).status_code == 302
