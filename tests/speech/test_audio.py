@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -168,6 +169,30 @@ def test_it_stops_decoding_as_soon_as_the_note_is_too_long(tmp_path: Path) -> No
 
     with pytest.raises(AudioTooLong):
         decode_audio(path, max_duration_s=1.0)
+
+
+def test_it_reads_only_the_start_of_a_very_long_note(tmp_path: Path) -> None:
+    path = tmp_path / "ten-minutes.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8_000)
+        out.writeframes(np.tile(tone(1.0, 8_000), 600).tobytes())
+
+    class CountingStream(io.BytesIO):
+        bytes_read = 0
+
+        def read(self, size: int | None = -1) -> bytes:
+            data = super().read(size)
+            self.bytes_read += len(data)
+            return data
+
+    stream = CountingStream(path.read_bytes())
+
+    with pytest.raises(AudioTooLong):
+        decode_audio(stream, max_duration_s=5.0)
+
+    assert stream.bytes_read < path.stat().st_size / 20
 
 
 def test_it_refuses_a_note_longer_than_the_settings_allow(tmp_path: Path, settings) -> None:
