@@ -58,6 +58,7 @@ class DateMention:
     value: date | None = None
     weekday: int | None = None  # 0 = Monday
     shift: int = 0
+    weekend: bool = False  # "le week-end dernier": a day named after it is more precise
 
 
 def local_day(recorded_at: datetime) -> date:
@@ -183,10 +184,14 @@ def _to_mention(
     if name == "weekend":
         which = match.group("which")
         if which in {"dernier", "passe"}:
-            return DateMention(first, last, MentionKind.DAY, resolve_weekday(5, today, Direction.PAST))
+            return DateMention(
+                first, last, MentionKind.DAY, resolve_weekday(5, today, Direction.PAST), weekend=True
+            )
         if which == "prochain":
-            return DateMention(first, last, MentionKind.DAY, resolve_weekday(5, today, Direction.FUTURE))
-        return DateMention(first, last, MentionKind.WEEKDAY, weekday=5)
+            return DateMention(
+                first, last, MentionKind.DAY, resolve_weekday(5, today, Direction.FUTURE), weekend=True
+            )
+        return DateMention(first, last, MentionKind.WEEKDAY, weekday=5, weekend=True)
     if name == "weekday":
         weekday = WEEKDAYS.index(match.group("wd"))
         day = match.group("day")

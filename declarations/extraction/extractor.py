@@ -124,14 +124,14 @@ class RuleBasedExtractor:
         mentions = find_date_mentions(nt, today)
         cased = any(ch.isupper() for ch in text)
         orgs = self._orgs.find(nt, cased)
-        triggers = self._find_triggers(nt, orgs)
-        clauses = self._clauses(nt, mentions, triggers)
+        triggers = self._find_triggers(nt, orgs, morph)
+        clauses = self._clauses(nt, mentions, triggers, morph)
         drafts = self._drafts(nt, clauses, orgs, morph, today)
         drafts = self._merge(drafts)
         return [self._to_step(nt, d) for d in drafts for d in self._expand(d)]
 
     # ── triggers ────────────────────────────────────────────────────────────────────────────────
-    def _find_triggers(self, nt: NormalizedText, orgs: Sequence[OrgMention]) -> list[Trigger]:
+    def _find_triggers(self, nt: NormalizedText, orgs: Sequence[OrgMention], morph: Morphology) -> list[Trigger]:
         blocked: set[int] = set()
         for org in orgs:
             if org.type not in {OrgType.PUBLIC, OrgType.ASSOCIATION}:
@@ -140,7 +140,7 @@ class RuleBasedExtractor:
         for rule in RULES:
             for match in nt.finditer(rule.pattern):
                 first, last = nt.token_span(match)
-                if blocked.intersection(range(first, last)) or self._in_relative_clause(nt, first):
+                if blocked.intersection(range(first, last)) or self._in_relative_clause(nt, morph, first):
                     continue
                 candidates.append(Trigger(first, last, rule, rule.category, rule.kind))
         candidates.sort(key=lambda t: (-t.rule.priority, -(t.last - t.first), t.first))
@@ -154,27 +154,46 @@ class RuleBasedExtractor:
         return sorted(kept, key=lambda t: t.first)
 
     @staticmethod
-    def _in_relative_clause(nt: NormalizedText, first: int) -> bool:
-        """"les magasins où j'avais postulé": background, not a step of its own."""
-        words = [t.norm for t in nt.tokens[max(0, first - 4) : first]]
-        return any(w in _RELATIVE and nxt in SUBJECTS for w, nxt in zip(words, words[1:], strict=False))
+    def _in_relative_clause(nt: NormalizedText, morph: Morphology, first: int) -> bool:
+        """"les magasins où j'avais postulé": background, not a step of its own ("il m'a dit que je
+        commence jeudi" is not a relative clause: "que" follows a verb there)."""
+        words = nt.norms
+        for k in range(max(1, first - 4), first - 1):
+            if words[k] in _RELATIVE and words[k + 1] in SUBJECTS:
+                if words[k] in {"que", "qu"} and morph.morphs[k - 1].pos in {"VERB", "AUX", "ADJ"}:
+                    continue
+                return True
+        return False
 
     # ── clauses ─────────────────────────────────────────────────────────────────────────────────
-    def _clauses(self, nt: NormalizedText, mentions: list[DateMention], triggers: list[Trigger]) -> list[Clause]:
+    def _clauses(
+        self, nt: NormalizedText, mentions: list[DateMention], triggers: list[Trigger], morph: Morphology
+    ) -> list[Clause]:
         words = nt.norms
         mention_at: dict[int, DateMention] = {m.first: m for m in mentions}
         in_mention = {k for m in mentions for k in range(m.first, m.last)}
 
+        mention_of = {k: m for m in mentions for k in range(m.first, m.last)}
+
         def walk_back(i: int) -> int:
+            """Start of the clause whose subject is at i: back over connectors and leading days."""
             k = i
+            crossed: list[DateMention] = []
             while k > 0 and not nt.tokens[k].sentence_start:
                 previous = k - 1
                 if words[previous] in CONNECTORS or words[previous] == "finalement":
                     k = previous
-                elif previous in in_mention:
-                    k = next(m.first for m in mentions if m.first <= previous < m.last)
+                elif previous in mention_of:
+                    crossed.append(mention_of[previous])
+                    k = mention_of[previous].first
                 else:
                     break
+            if len(crossed) > 1 and k > 0 and not nt.tokens[k].sentence_start:
+                # "je commence demain matin et mercredi soir j'ai…": only the nearest day opens this
+                # clause; the others end the previous one
+                k = crossed[0].first
+                while k > 0 and words[k - 1] in {"et", "puis", "mais"} and not nt.tokens[k].sentence_start:
+                    k -= 1
             return k
 
         starts = {0}
@@ -187,13 +206,13 @@ class RuleBasedExtractor:
                 if tuple(words[i : i + len(part)]) == part and i not in in_mention:
                     starts.add(walk_back(i))
             mention = mention_at.get(i)
-            if mention is not None and i > 0:
-                # "et vendredi aussi": an elliptical clause repeating the previous step on another day
-                before = walk_back(i)
-                if before < i and words[before] in {"et", "mais", "puis"} and (
-                    mention.last < len(words) and words[mention.last] in grammar.ELLIPSIS
-                ):
-                    starts.add(before)
+            if mention is not None and i > 0 and mention.last < len(words):
+                following = words[mention.last]
+                # "et vendredi aussi": an elliptical clause repeating the previous step on another day;
+                # "samedi rien": a day with nothing in it
+                elliptical = following in grammar.ELLIPSIS and morph.morphs[i - 1].pos not in {"VERB", "AUX"}
+                if elliptical or following == "rien":
+                    starts.add(walk_back(i))
         ordered = sorted(starts)
         clauses = [
             Clause(s, ordered[n + 1] if n + 1 < len(ordered) else len(words)) for n, s in enumerate(ordered)
@@ -570,8 +589,13 @@ class RuleBasedExtractor:
     ) -> tuple[list[date | None], bool]:
         words = nt.norms
         local_after: list[DateMention] = []
+        # a day said up front wins over one said later, unless it is a week-end to be made precise
+        precise_lead = any(not m.weekend and m.kind is not MentionKind.NO_DAY for m in clause.leading)
         for m in clause.local:
             if m.first < trig.last:
+                continue
+            ahead = self._infinitive_direction(nt, morph, m, direction) is Direction.FUTURE
+            if precise_lead and not (ahead and direction is Direction.PAST):
                 continue
             between = words[trig.last : m.first]
             if any(w in SUBJECTS and w not in {"c"} for w in between):

@@ -57,7 +57,8 @@ RULES: list[TriggerRule] = [
           r"|nettoyage|livraison|livraisons|service|ramassage|preparation de commandes)"),
     # starting work ("je commence lundi", "premier jour chez Speedy") when nothing more precise is said
     _rule("EMPLOI", "emploi", 30,
-          r"(?:je|j|ai|a) (?:commence|debute|demarre)|premier jour|premiere journee|premiere journee de travail"),
+          r"(?:je|j|ai|a) (?:commence|debute|demarre)(?= (?:a|au|chez|le|la|l|lundi|mardi|mercredi|jeudi|vendredi"
+          r"|samedi|dimanche|demain|ce|cette|mon|ma|en|comme|\d))|premier jour|premiere journee"),
     _rule("EMPLOI", "recherche_stage", 57,
           r"(?:cherch|recherch|trouv|demand)[a-z]* " + _W + r"{0,2}?stages?(?! (?:de )?(?:decouverte|d observation))"
           r"|convention de stage"),
@@ -97,7 +98,7 @@ RULES: list[TriggerRule] = [
           r"|(?:inscrit|inscrite|inscription|inscrire|inscris)[a-z]* (?:a |au |aux |en |pour )" + _W + r"{0,2}?"
           r"(?:formations?|cfa|ecole|bts|cap|cours|greta|afpa|stage|session|tests?|concours|epreuves?|selections?)"
           r"|dossier d inscription|parcoursup|dossier (?:de candidature |d admission )?(?:pour|a) " + _W + r"{0,2}?formations?"
-          r"|(?:passe|passer|passerai|passais)[a-z]* (?:les |des |un |le |mes |mon )?(?:tests?|concours|epreuves?)"
+          r"|(?:passe|passer|passerai|passais)[a-z]* (?:les |des |mes )(?:tests?|concours|epreuves?)"
           r"(?: d entree| de selection| d admission)?"
           r"|(?:pris|prendre|demande)[a-z]* (?:des |les )?(?:infos|informations|renseignements) (?:sur|pour) "
           + _W + r"{0,2}?(?:bts|cap|formations?|ecoles?|bac|licence|diplomes?|but|cfa)"),
@@ -137,7 +138,7 @@ RULES: list[TriggerRule] = [
     # ── CULTURE_SPORT_LOISIRS ───────────────────────────────────────────────────────────────────
     _rule("CULTURE_SPORT_LOISIRS", "sport", 50,
           r"sport|jogging|footing|courir|couru|course a pied|running|foot|football|futsal|basket|handball|hand"
-          r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|(?:fait|faire|fais) du velo|tour de velo|vtt|boxe|judo"
+          r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|(?:fait|faire|fais) du velo|(?:tour|heures?|sortie|seance) de velo|vtt|boxe|judo"
           r"|karate|danse|yoga|randonnee|rando|escalade|entrainement|ping pong|badminton|volley|skate|roller"
           r"|crossfit|athletisme|balade|promenade|marche a pied|pilates|zumba|equitation|surf|ski|match|patinoire"
           r"|patin a glace|trampoline|accrobranche|karting|paintball|bowling|piscine|golf|paddle|kayak|canoe"),
