@@ -133,6 +133,15 @@ def test_counsellor_reviews_and_manager_reports_in_a_browser(
     assert page.locator("#transcript .low").first.inner_text() == "Decathlon"
     assert page.locator("audio#player").count() == 1
     shoot(page, "02-declaration", capsys)
+    # Clicking a word plays the note from that word (third word: 0.8 s).
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    page.locator("#transcript .w").nth(2).click()
+    assert page.evaluate("document.getElementById('player').currentTime") >= 0.75
+    page.evaluate("document.getElementById('player').pause()")
+    # Clicking a step shows its passage in the transcript.
+    page.locator(f"#step-{second_step.pk} .step__head").click()
+    assert "is-current" in (page.locator(f"#passage-{second_step.pk}").get_attribute("class") or "")
+    page.locator(f"#step-{first_step.pk} .step__head").click()
     # j selects the next step and highlights its passage.
     page.locator("body").press("j")
     assert "is-current" in (page.locator(f"#step-{second_step.pk}").get_attribute("class") or "")

@@ -47,6 +47,14 @@
     });
   });
 
+  // Click on a step (outside its fields and buttons) → select it and show its passage.
+  steps.forEach(function (step, index) {
+    step.addEventListener("click", function (event) {
+      if (event.target.closest("input, select, textarea, button, a, label")) return;
+      select(index, false);
+    });
+  });
+
   // Click (or Enter on) a passage → select its step; click a word → play from that word.
   var transcript = document.getElementById("transcript");
   if (transcript) {
