@@ -23,7 +23,7 @@ from declarations.extraction.grammar import CONNECTORS, SUBJECTS, Morphology
 from declarations.extraction.lexicon import OrgMatcher, OrgMention, OrgType
 from declarations.extraction.normalize import NormalizedText, normalize
 from declarations.extraction.numbers import find_durations, find_quantities
-from declarations.extraction.rome import RomeIndex, default_index
+from declarations.extraction.rome import JobMention, RomeIndex, default_index
 from declarations.extraction.rules import (
     ADMIN_WORDS,
     ALTERNANCE_WORDS,
@@ -122,11 +122,12 @@ class RuleBasedExtractor:
         doc = self._nlp(text) if self._nlp is not None and len(text) <= _MAX_SPACY_CHARS else None
         morph = Morphology(nt, doc)
         mentions = find_date_mentions(nt, today)
+        date_tokens = frozenset(k for m in mentions for k in range(m.first, m.last))
         cased = any(ch.isupper() for ch in text)
         orgs = self._orgs.find(nt, cased)
         triggers = self._find_triggers(nt, orgs, morph)
         clauses = self._clauses(nt, mentions, triggers, morph)
-        drafts = self._drafts(nt, clauses, orgs, morph, today)
+        drafts = self._drafts(nt, clauses, orgs, morph, today, date_tokens)
         drafts = self._merge(drafts)
         return [self._to_step(nt, d) for d in drafts for d in self._expand(d)]
 
@@ -281,6 +282,7 @@ class RuleBasedExtractor:
         orgs: list[OrgMention],
         morph: Morphology,
         today: date,
+        date_tokens: frozenset[int],
     ) -> list[_Draft]:
         words = nt.norms
         drafts: list[_Draft] = []
@@ -289,6 +291,7 @@ class RuleBasedExtractor:
         context_org: OrgMention | None = None  # "j'ai passé la journée à la Mission Locale : le matin..."
         advised: _Draft | None = None  # "il m'a dit de postuler chez Samsic" (then "donc j'ai postulé")
         directions = self._directions(nt, morph, clauses)
+        consumed: set[int] = set()
         for index, clause in enumerate(clauses):
             direction = directions[index]
             resolved_leading = self._resolve_chain(clause.leading, direction, today, running_value)
@@ -298,7 +301,7 @@ class RuleBasedExtractor:
             context = ""
             if index > 0 and not clause.leading:
                 context = nt.phrase(clauses[index - 1].first, clauses[index - 1].last)
-            main = self._main_trigger(nt, clause, context)
+            main = None if index in consumed else self._main_trigger(nt, clause, context)
             if main is not None and main.kind == "_sent":
                 main = self._sent_kind(main, drafts)
             if main is not None and self._is_step(nt, clauses, index, main):
@@ -308,29 +311,30 @@ class RuleBasedExtractor:
                 )
                 if not explicit and drafts and grammar.SAME_DAY.search(clause_text):
                     dates, explicit = [drafts[-1].dates[-1]], True
-                offer = self._offer_dates(nt, clauses, index, main, today, running_value)
+                offer = self._offer_dates(nt, clauses, index, main, today, running_value, consumed)
                 if offer is not None:
                     dates, explicit = offer, True
-                draft = self._describe(nt, clause, main, dates, span_end, orgs, morph, today, drafts)
+                draft = self._describe(nt, clause, main, dates, span_end, orgs, morph, today, date_tokens)
                 draft.explicit_date = explicit
                 if not draft.organizations and context_org is not None:
                     draft.organizations = [context_org]
+                self._inherit(nt, clauses, index, main, draft, drafts, orgs, clause_text)
                 if advised is not None and advised.kind == draft.kind:
                     draft.organizations = draft.organizations or advised.organizations
                     draft.job = draft.job or advised.job
                 advised = None
-                drafts.append(draft)
+                self._add(drafts, draft)
                 extra = self._starting_later(nt, clause, main, draft, direction, today)
                 if extra is not None:
-                    drafts.append(extra)
+                    self._add(drafts, extra)
             elif main is not None:
-                advised = self._advised(nt, clauses, index, main, orgs, morph, today)
+                advised = self._advised(nt, clauses, index, main, orgs, morph, today, date_tokens)
             elif clause.leading and drafts and self._is_ellipsis(words, clause):
                 previous = drafts[-1]
                 # no verb of its own: the day is read in the tense of the step it repeats
                 same_tense = Direction.PAST if previous.status == "done" else Direction.FUTURE
                 resolved = self._resolve_chain(clause.leading, same_tense, today, running_value)
-                drafts.append(
+                self._add(drafts,
                     replace(
                         previous,
                         dates=[resolved[-1]] if resolved else previous.dates,
@@ -345,7 +349,7 @@ class RuleBasedExtractor:
                 previous = drafts[-1]
                 mention = (clause.leading + clause.local)[-1]
                 day = self._resolve(mention, direction, today, running_value)
-                drafts.append(
+                self._add(drafts,
                     replace(
                         previous,
                         dates=[day],
@@ -370,6 +374,55 @@ class RuleBasedExtractor:
                 running_value = resolved_leading[-1] if resolved_leading else None
         return self._benevolat_over_outings(drafts)
 
+    def _inherit(
+        self,
+        nt: NormalizedText,
+        clauses: list[Clause],
+        index: int,
+        trig: Trigger,
+        draft: _Draft,
+        drafts: list[_Draft],
+        orgs: list[OrgMention],
+        clause_text: str,
+    ) -> None:
+        """What a step leaves unsaid but the note said just before."""
+        previous = drafts[-1] if drafts else None
+        if previous is not None:
+            # "je l'ai envoyée" (the letter for Intersport); "je commence lundi" after the interview;
+            # "juste après, j'ai vu ma conseillère" (still at the Mission Locale)
+            sent = trig.rule.kind == "_sent"
+            hired = draft.kind == "emploi" and previous.kind == "entretien_embauche"
+            linked = bool(grammar.SAME_DAY.search(clause_text))
+            if (sent or hired or linked) and len(previous.organizations) == 1:
+                draft.organizations = draft.organizations or list(previous.organizations)
+            if sent or hired:
+                draft.job = draft.job or previous.job
+        demonstrative = grammar.DEMONSTRATIVE.search(clause_text)
+        if demonstrative and (not draft.organizations or draft.job is None):
+            # "le dossier d'inscription pour cette formation": the formation named before
+            noun = demonstrative.group(1)
+            words = nt.norms
+            for earlier in reversed(clauses[:index]):
+                if noun not in words[earlier.first : earlier.last]:
+                    continue
+                places = [
+                    o
+                    for o in _orgs_within(orgs, earlier.first, earlier.last)
+                    if o.type not in {OrgType.JOB_SITE, OrgType.HOUSING_SITE}
+                ]
+                draft.organizations = draft.organizations or places[:1]
+                if draft.job is None and draft.category in _JOB_CATEGORIES:
+                    jobs = self._rome.find(nt, earlier.first, earlier.last)
+                    if jobs:
+                        draft.job = (jobs[0].first, jobs[0].last, jobs[0].code)
+                break
+        if draft.count is None and grammar.DISTRIBUTIVE.search(clause_text) and index > 0:
+            # "j'ai rencontré cinq entreprises et j'ai laissé mon CV à chacune"
+            earlier = clauses[index - 1]
+            quantities = find_quantities(nt, earlier.first, earlier.last)
+            if quantities:
+                draft.count = quantities[-1].value
+
     @staticmethod
     def _sent_kind(trig: Trigger, drafts: list[_Draft]) -> Trigger:
         """"je l'ai envoyée": a letter or CV sent is an application; any other file keeps its kind."""
@@ -387,13 +440,14 @@ class RuleBasedExtractor:
         orgs: list[OrgMention],
         morph: Morphology,
         today: date,
+        date_tokens: frozenset[int],
     ) -> _Draft | None:
         """The description of an advised activity, for the step that carries it out next."""
         clause = clauses[index]
         before = nt.phrase(clause.first, trig.first)
         if not grammar.ADVICE.search(before):
             return None
-        return self._describe(nt, clause, trig, [None], clause.last, orgs, morph, today, [])
+        return self._describe(nt, clause, trig, [None], clause.last, orgs, morph, today, date_tokens)
 
     def _offer_dates(
         self,
@@ -403,6 +457,7 @@ class RuleBasedExtractor:
         trig: Trigger,
         today: date,
         running_value: date | None,
+        consumed: set[int],
     ) -> list[date | None] | None:
         """An offer taken up ("m'a proposé un atelier, je m'y suis inscrite, c'est mardi prochain")
         happens on the day said with the commitment."""
@@ -410,9 +465,10 @@ class RuleBasedExtractor:
         before = " ".join(words[clauses[index].first : trig.first])
         if not grammar.OFFERED.search(before):
             return None
-        for nxt in clauses[index + 1 : index + 4]:
+        for offset, nxt in enumerate(clauses[index + 1 : index + 4], start=index + 1):
             mentions = nxt.leading + nxt.local
             if mentions:
+                consumed.add(offset)  # "je commence lundi" is that offer, not another step
                 return [self._resolve(mentions[-1], Direction.FUTURE, today, running_value)]
             if nxt.triggers:
                 break
@@ -679,7 +735,7 @@ class RuleBasedExtractor:
         orgs: list[OrgMention],
         morph: Morphology,
         today: date,
-        previous_drafts: list[_Draft],
+        date_tokens: frozenset[int],
     ) -> _Draft:
         words = nt.norms
         first, last = clause.first, max(clause.last, trig.last)
@@ -692,7 +748,7 @@ class RuleBasedExtractor:
             if earlier:
                 draft.organizations = [earlier[-1]]
         draft.duration = self._duration(nt, first, span_end)
-        excluded = {k for o in span_orgs for k in range(o.first, o.last)}
+        excluded = {k for o in span_orgs for k in range(o.first, o.last)} | date_tokens
         quantities = find_quantities(nt, first, span_end, excluded)
         if quantities and len(draft.organizations) < 2:
             after = [q for q in quantities if q.first >= trig.first - 3]
@@ -700,7 +756,7 @@ class RuleBasedExtractor:
         if trig.category in _JOB_CATEGORIES and trig.kind != "rendez_vous_conseiller":
             jobs = self._rome.find(nt, trig.first, span_end) or self._rome.find(nt, first, trig.first)
             if jobs:
-                job = jobs[0]
+                job = self._corrected(nt, jobs)
                 draft.job = (job.first, job.last, job.code)
         elif trig.kind == "benevolat":
             jobs = self._rome.find(nt, first, span_end)
@@ -708,6 +764,18 @@ class RuleBasedExtractor:
                 draft.job = (jobs[0].first, jobs[0].last, jobs[0].code)
         draft.last = max(draft.last, min(span_end, clause.last))
         return draft
+
+    @staticmethod
+    def _corrected(nt: NormalizedText, jobs: list[JobMention]) -> JobMention:
+        """"facteur, enfin agent de distribution", "cariste… euh non, de soudeur": the last one said."""
+        chosen = jobs[0]
+        for job in jobs[1:]:
+            between = nt.norms[chosen.last : job.first]
+            if len(between) <= 4 and any(w in grammar.CORRECTION for w in between):
+                chosen = job
+            else:
+                break
+        return chosen
 
     @staticmethod
     def _status(dates: list[date | None], morph: Morphology, clause: Clause, today: date) -> str:
@@ -766,31 +834,36 @@ class RuleBasedExtractor:
             kept.append(draft)
         return kept
 
-    @staticmethod
-    def _merge(drafts: list[_Draft]) -> list[_Draft]:
-        """One step said in two clauses ("une enquête métier : j'ai interviewé...") is one step."""
+    @classmethod
+    def _merge(cls, drafts: list[_Draft]) -> list[_Draft]:
         merged: list[_Draft] = []
         for draft in drafts:
-            if merged:
-                prev = merged[-1]
-                same = (prev.category, prev.kind, prev.dates, prev.status) == (
-                    draft.category,
-                    draft.kind,
-                    draft.dates,
-                    draft.status,
-                )
-                prev_names = {o.name for o in prev.organizations}
-                names = {o.name for o in draft.organizations}
-                orgs_ok = not prev_names or not names or prev_names == names
-                if same and orgs_ok and not (prev.count and draft.count) and len(prev.organizations) < 2:
-                    prev.last = max(prev.last, draft.last)
-                    prev.organizations = prev.organizations or draft.organizations
-                    prev.count = draft.count if draft.count is not None else prev.count
-                    prev.duration = prev.duration if prev.duration is not None else draft.duration
-                    prev.job = prev.job or draft.job
-                    continue
-            merged.append(draft)
+            cls._add(merged, draft)
         return merged
+
+    @staticmethod
+    def _add(drafts: list[_Draft], draft: _Draft) -> None:
+        """Append, or fold into the previous step when it is the same step said in two clauses
+        ("une enquête métier : j'ai interviewé une coiffeuse...")."""
+        if drafts:
+            prev = drafts[-1]
+            same = (prev.category, prev.kind, prev.dates, prev.status) == (
+                draft.category,
+                draft.kind,
+                draft.dates,
+                draft.status,
+            )
+            prev_names = {o.name for o in prev.organizations}
+            names = {o.name for o in draft.organizations}
+            orgs_ok = not prev_names or not names or prev_names == names
+            if same and orgs_ok and not (prev.count and draft.count) and len(prev.organizations) < 2:
+                prev.last = max(prev.last, draft.last)
+                prev.organizations = prev.organizations or draft.organizations
+                prev.count = draft.count if draft.count is not None else prev.count
+                prev.duration = prev.duration if prev.duration is not None else draft.duration
+                prev.job = prev.job or draft.job
+                return
+        drafts.append(draft)
 
     @staticmethod
     def _expand(draft: _Draft) -> list[_Draft]:

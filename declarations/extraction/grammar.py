@@ -167,3 +167,9 @@ RETURN = re.compile(r"(?:^| )(?:j y retourne|j y repasse|j y vais|j y retournera
                     r"|j y suis retournee|on y retourne)(?: |$)")
 # "juste après", "le jour même": the day of the step just told
 SAME_DAY = re.compile(r"(?:^| )(?:juste apres|le jour meme|dans la foulee|apres ca|juste avant|ensuite|la bas)(?: |$)")
+# "cette formation", "ce poste": the one named earlier in the note
+DEMONSTRATIVE = re.compile(
+    r" (?:cette|ce|cet|ces) (formation|stage|poste|offre|entreprise|ecole|atelier|mission|job|boulot|magasin"
+    r"|salon|forum|annonce|immersion|alternance|restaurant|agence) "
+)
+DISTRIBUTIVE = re.compile(r" (?:a|pour) (?:chacune|chacun|toutes|tous) ")

@@ -114,7 +114,7 @@ def find_durations(nt: NormalizedText, first: int = 0, last: int | None = None) 
             break
         if taken.intersection(range(i, j)):
             continue
-        if i > 0 and nt.tokens[i - 1].norm in _CLOCK_BEFORE and not match.group("min"):
+        if i > 0 and nt.tokens[i - 1].norm in _CLOCK_BEFORE and match.group("h"):
             continue  # "à dix heures" is a time of day
         if match.group("half"):
             minutes = 30
