@@ -7,7 +7,6 @@ Everything goes in with bulk_create in batches; progress is shown on stderr. Acc
 from __future__ import annotations
 
 import random
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -84,8 +83,10 @@ class Command(BaseCommand):
         self._progress("statistiques du planificateur à jour (ANALYZE)")
 
     def _progress(self, message: str) -> None:
-        sys.stderr.write(f"[generate_load_data {time.monotonic() - self.started:6.1f} s] {message}\n")
-        sys.stderr.flush()
+        self.stderr.write(
+            f"[generate_load_data {time.monotonic() - self.started:6.1f} s] {message}", style_func=lambda text: text
+        )
+        self.stderr.flush()
 
     @transaction.atomic
     def _people(self, options: dict[str, Any]) -> tuple[list[Counsellor], list[Beneficiary]]:
