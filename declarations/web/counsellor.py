@@ -34,6 +34,9 @@ from declarations.web.charts import grouped_columns
 from declarations.web.forms import QueueFilterForm, ReviewStepForm
 
 PAGE_SIZE = 25
+KIND_LABELS = dict(Kind.choices)
+CATEGORY_LABELS = dict(Category.choices)
+DECISION_LABELS = dict(Step.Decision.choices)
 HISTORY_WEEKS = 8
 QUEUE_STATUSES = (Declaration.Status.SUBMITTED, Declaration.Status.REVIEWED)
 FIELD_LABELS = {
@@ -110,15 +113,13 @@ def _declaration_for(request: HttpRequest, declaration_id: int) -> Declaration:
 
 
 def _trail(step: Step) -> list[dict[str, Any]]:
-    category_labels, kind_labels = dict(Category.choices), dict(Kind.choices)
-
     def shown(field: str, value: Any) -> str:
         if value in (None, ""):
             return "—"
         if field == "category":
-            return str(category_labels.get(value, value))
+            return str(CATEGORY_LABELS.get(value, value))
         if field == "kind":
-            return str(kind_labels.get(value, value))
+            return str(KIND_LABELS.get(value, value))
         if field == "date":
             return datetime.fromisoformat(value).strftime("%d/%m/%Y")
         if field == "hours":
@@ -128,6 +129,7 @@ def _trail(step: Step) -> list[dict[str, Any]]:
     return [
         {
             "review": review,
+            "decision": DECISION_LABELS.get(review.decision, review.decision),
             "changes": [
                 (FIELD_LABELS.get(field, field), shown(field, before), shown(field, after))
                 for field, (before, after) in review.changes.items()
@@ -144,7 +146,17 @@ def _render_declaration(
     cards = []
     for step in steps:
         form = bound if bound is not None and bound.prefix == f"step-{step.pk}" else ReviewStepForm.for_step(step)
-        cards.append({"step": step, "form": form, "values": form.input_values(), "trail": _trail(step)})
+        # Every field has an entry: a missing key makes the template engine call dir() on each lookup.
+        errors = {name: form.errors.get(name, "") for name in form.fields}
+        cards.append(
+            {
+                "step": step, "form": form, "values": form.input_values(), "errors": errors, "trail": _trail(step),
+                # get_FOO_display() rebuilds and hashes every choice, translating each label: look them up.
+                "kind_label": KIND_LABELS.get(step.kind, step.kind),
+                "category_label": CATEGORY_LABELS.get(step.category, step.category),
+                "decision_label": DECISION_LABELS.get(step.decision, step.decision),
+            }
+        )
     next_declaration = (
         selectors.declarations_visible_to(request.user)
         .filter(status=Declaration.Status.SUBMITTED)
