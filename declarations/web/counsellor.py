@@ -145,12 +145,20 @@ def _render_declaration(
     steps = list(declaration.steps.all())
     cards = []
     for step in steps:
-        form = bound if bound is not None and bound.prefix == f"step-{step.pk}" else ReviewStepForm.for_step(step)
-        # Every field has an entry: a missing key makes the template engine call dir() on each lookup.
-        errors = {name: form.errors.get(name, "") for name in form.fields}
+        prefix = f"step-{step.pk}"
+        posted = bound if bound is not None and bound.prefix == prefix else None
+        errors = posted.errors if posted is not None else {}
         cards.append(
             {
-                "step": step, "form": form, "values": form.input_values(), "errors": errors, "trail": _trail(step),
+                "step": step,
+                "prefix": prefix,
+                "values": posted.input_values() if posted is not None else ReviewStepForm.step_values(step),
+                # Every field has an entry: a missing key makes the template engine call dir() each time.
+                "errors": {
+                    **{name: errors.get(name, "") for name in ReviewStepForm.base_fields},
+                    "non_field": errors.get("__all__", ""),
+                },
+                "trail": _trail(step),
                 # get_FOO_display() rebuilds and hashes every choice, translating each label: look them up.
                 "kind_label": KIND_LABELS.get(step.kind, step.kind),
                 "category_label": CATEGORY_LABELS.get(step.category, step.category),

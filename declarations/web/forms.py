@@ -105,6 +105,16 @@ def kind_options(selected: str) -> SafeString:
     return mark_safe("".join(groups))  # noqa: S308 - built by format_html
 
 
+def _formatted(values: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(values["date"], date):
+        values["date"] = values["date"].isoformat()
+    if isinstance(values["hours"], Decimal):
+        values["hours"] = f"{values['hours'].normalize():f}".replace(".", ",")
+    values["category_options"] = category_options(str(values["category"] or ""))
+    values["kind_options"] = kind_options(str(values["kind"] or ""))
+    return values
+
+
 class ReviewStepForm(forms.Form):
     category = forms.ChoiceField(label=_("Catégorie"), choices=Category.choices)
     kind = forms.ChoiceField(label=_("Type de démarche"), choices=kind_choices)
@@ -136,15 +146,19 @@ class ReviewStepForm(forms.Form):
         )
 
     def input_values(self) -> dict[str, Any]:
-        """What each input shows: the posted text after an error, else the step's current value."""
-        values: dict[str, Any] = {name: self[name].value() for name in self.fields}
-        if isinstance(values["date"], date):
-            values["date"] = values["date"].isoformat()
-        if isinstance(values["hours"], Decimal):
-            values["hours"] = f"{values['hours'].normalize():f}".replace(".", ",")
-        values["category_options"] = category_options(str(values["category"] or ""))
-        values["kind_options"] = kind_options(str(values["kind"] or ""))
-        return values
+        """What each input shows after an error: the text the person posted."""
+        return _formatted({name: self[name].value() for name in self.fields})
+
+    @staticmethod
+    def step_values(step: Step) -> dict[str, Any]:
+        """What each input shows before any post: the step as it is (no form instance needed: a page
+        lists many steps and each form would deep-copy its fields)."""
+        return _formatted(
+            {
+                "category": step.category, "kind": step.kind, "date": step.date, "hours": step.hours,
+                "organization": step.organization, "job_title": step.job_title, "comment": "",
+            }
+        )
 
     def review_arguments(self, step: Step) -> dict[str, Any]:
         """What to pass to services.review_step: corrections, hours only when the person changed them."""
