@@ -57,8 +57,9 @@ class QueueFilterForm(forms.Form):
         chosen = {name: str(self[name].value() or "") for name in ("beneficiary", "category")}
         field = self.fields["beneficiary"]
         assert isinstance(field, forms.ModelChoiceField)
+        rows = field.queryset.values_list("pk", "user__first_name", "user__last_name", "user__username")
         people = [("", str(_("Tous les jeunes")))] + [
-            (str(person.pk), person.user.get_full_name() or person.user.get_username()) for person in field.queryset
+            (str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows
         ]
         categories = [("", str(_("Toutes les catégories"))), *Category.choices]
         return {
