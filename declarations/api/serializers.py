@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -54,11 +56,31 @@ class DeclarationOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class DeclarationPageOutputSerializer(serializers.Serializer):
+    """One page of declarations, as PageNumberPagination answers it."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DeclarationOutputSerializer(many=True)
+
+
+# A note recorded before this, or more than a year ahead of the server's clock, is a broken client, not
+# a note (and dates before 1911 would come back in Paris' local mean time, +00:09:21, no valid offset).
+EARLIEST_RECORDING = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_RECORDING_AHEAD = timedelta(days=366)
+
+
 class DeclarationCreateInputSerializer(serializers.Serializer):
     client_id = serializers.UUIDField()
     recorded_at = serializers.DateTimeField()
     audio = serializers.FileField(required=False, allow_empty_file=True)
     text = serializers.CharField(required=False, max_length=20_000, trim_whitespace=True)
+
+    def validate_recorded_at(self, value: datetime) -> datetime:
+        if not EARLIEST_RECORDING <= value <= timezone.now() + LATEST_RECORDING_AHEAD:
+            raise serializers.ValidationError(_("Cette date d'enregistrement n'est pas plausible."))
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("audio" in attrs) == ("text" in attrs):

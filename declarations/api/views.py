@@ -19,6 +19,7 @@ from declarations import selectors, services
 from declarations.api.serializers import (
     DeclarationCreateInputSerializer,
     DeclarationOutputSerializer,
+    DeclarationPageOutputSerializer,
     ReviewInputSerializer,
     StepCorrectionInputSerializer,
     StepFieldsInputSerializer,
@@ -53,7 +54,14 @@ class DeclarationListCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     throttle_classes = [UploadRateThrottle]
 
-    @extend_schema(responses=DeclarationOutputSerializer(many=True), operation_id="declarations_list")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int, description="numéro de page (50 déclarations par page)"),
+            OpenApiParameter("status", str, enum=Declaration.Status.values),
+        ],
+        responses=DeclarationPageOutputSerializer,
+        operation_id="declarations_list",
+    )
     def get(self, request: Request) -> Response:
         role = selectors.role_of(request.user)
         if role not in ("beneficiary", "counsellor"):
