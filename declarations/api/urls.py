@@ -6,7 +6,7 @@ from declarations.api import auth, privacy, reports, views
 urlpatterns = [
     path("auth/token/", auth.LoginApi.as_view(), name="token_obtain_pair"),
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
-    path("auth/logout/", auth.LogoutApi.as_view(), name="logout"),
+    path("auth/logout/", auth.LogoutApi.as_view(), name="token_logout"),
     path("me/export/", privacy.MyDataExportApi.as_view(), name="me-export"),
     path("declarations/", views.DeclarationListCreateApi.as_view(), name="declarations"),
     path("declarations/<int:declaration_id>/", views.DeclarationDetailApi.as_view(), name="declaration"),
