@@ -137,6 +137,10 @@ class RuleBasedExtractor:
         for org in orgs:
             if org.type not in {OrgType.PUBLIC, OrgType.ASSOCIATION}:
                 blocked.update(range(org.first, org.last))
+        for job in self._rome.find(nt, 0, len(nt)):
+            # "offres d'agent d'entretien": a word inside a job title is not an activity
+            if job.last - job.first >= 2:
+                blocked.update(range(job.first + 1, job.last))
         candidates: list[Trigger] = []
         for rule in RULES:
             for match in nt.finditer(rule.pattern):
@@ -189,7 +193,8 @@ class RuleBasedExtractor:
                     k = mention_of[previous].first
                 else:
                     break
-            if len(crossed) > 1 and k > 0 and not nt.tokens[k].sentence_start:
+            same_kind = all(m.kind is MentionKind.WEEKDAY and m.last - m.first == 1 for m in crossed)
+            if len(crossed) > 1 and not same_kind and k > 0 and not nt.tokens[k].sentence_start:
                 # "je commence demain matin et mercredi soir j'ai…": only the nearest day opens this
                 # clause; the others end the previous one
                 k = crossed[0].first
@@ -212,7 +217,7 @@ class RuleBasedExtractor:
                 # "et vendredi aussi": an elliptical clause repeating the previous step on another day;
                 # "samedi rien": a day with nothing in it
                 elliptical = following in grammar.ELLIPSIS and morph.morphs[i - 1].pos not in {"VERB", "AUX"}
-                if elliptical or following == "rien":
+                if elliptical or following == "rien" or self._noun_subject_at(nt, morph, mention.last):
                     starts.add(walk_back(i))
         ordered = sorted(starts)
         clauses = [
@@ -256,6 +261,14 @@ class RuleBasedExtractor:
                 pieces[-1:] = [head, tail]
             out.extend(pieces)
         return out
+
+    @staticmethod
+    def _noun_subject_at(nt: NormalizedText, morph: Morphology, i: int) -> bool:
+        """"(ce matin) ma conseillère m'a conseillé…": a clause with a noun subject starts at i."""
+        if i + 2 >= len(nt) or nt.norms[i] not in {"ma", "mon", "mes", "sa", "son", "ses", "le", "la", "les", "l"}:
+            return False
+        noun, verb = morph.morphs[i + 1], morph.morphs[i + 2]
+        return noun.pos in {"NOUN", "PROPN"} and (verb.pos in {"AUX", "VERB"} or nt.norms[i + 2] in {"m", "nous"})
 
     @staticmethod
     def _is_subject(words: list[str], i: int) -> bool:
@@ -307,7 +320,8 @@ class RuleBasedExtractor:
             if main is not None and self._is_step(nt, clauses, index, main):
                 span_end = self._span_end(clauses, index)
                 dates, explicit = self._dates_for(
-                    nt, clause, main, direction, today, running, running_value, resolved_leading, morph
+                    nt, clause, main, direction, today, running, running_value, resolved_leading, morph,
+                    clauses[index + 1] if index + 1 < len(clauses) else None,
                 )
                 if not explicit and drafts and grammar.SAME_DAY.search(clause_text):
                     dates, explicit = [drafts[-1].dates[-1]], True
@@ -338,6 +352,7 @@ class RuleBasedExtractor:
                     replace(
                         previous,
                         dates=[resolved[-1]] if resolved else previous.dates,
+                        status=self._status([resolved[-1]], morph, clause, today) if resolved else previous.status,
                         first=clause.first,
                         last=clause.last,
                         duration=self._duration(nt, clause.first, clause.last) or previous.duration,
@@ -482,6 +497,8 @@ class RuleBasedExtractor:
         for trig in clause.triggers:
             before = " ".join(words[clause.first : trig.first])
             if grammar.MENTION_ONLY.search(before) and not grammar.OFFERED.search(before):
+                continue
+            if trig.kind == "entretien_embauche" and grammar.PREPARATION.search(before):
                 continue
             usable.append(trig)
         if not usable:
@@ -642,6 +659,7 @@ class RuleBasedExtractor:
         running_value: date | None,
         resolved_leading: list[date | None],
         morph: Morphology,
+        next_clause: Clause | None = None,
     ) -> tuple[list[date | None], bool]:
         words = nt.norms
         local_after: list[DateMention] = []
@@ -659,6 +677,11 @@ class RuleBasedExtractor:
             if trig.kind == "recherche_formation" and grammar.START_WORDS.search(" ".join(between[-3:])):
                 continue
             local_after.append(m)
+        if not local_after and next_clause is not None and not next_clause.triggers:
+            head = words[next_clause.first : next_clause.first + 3]
+            if head[:2] in (["c", "est"], ["c", "etait"], ["ce", "sera"]) and next_clause.local:
+                if next_clause.local[0].first <= next_clause.first + 3:
+                    local_after = [next_clause.local[0]]
         if local_after:
             chain = [local_after[0]]
             for m in local_after[1:]:
@@ -785,6 +808,9 @@ class RuleBasedExtractor:
                 return "planned"
             if known[0] < today:
                 return "done"
+            # today: "ce soir je vais au cinéma" is ahead, "ce matin j'ai couru" is done
+            if not morph.is_past(clause.first, clause.last) and morph.has_verb(clause.first, clause.last):
+                return "planned"
         return "planned" if morph.is_future(clause.first, clause.last) else "done"
 
     @staticmethod

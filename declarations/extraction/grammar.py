@@ -103,10 +103,19 @@ class Morphology:
             word = tokens[i].norm
             if word in {"etais", "etait", "avais", "avait", "etaient"}:
                 return True
+            if word in {"viens", "vient", "venons"} and i + 1 < len(tokens) and tokens[i + 1].norm in {"de", "d"}:
+                return True  # "je viens de postuler": just done
             morph = self.morphs[i]
             if morph.tense == "Imp" and morph.pos in {"VERB", "AUX"} and _IMPERFECT.match(word):
                 return True
         return False
+
+    def has_verb(self, first: int, last: int) -> bool:
+        """A conjugated verb or a subject pronoun inside tokens [first, last)."""
+        return any(
+            self.nt.tokens[k].norm in SUBJECTS or self.morphs[k].pos in {"VERB", "AUX"}
+            for k in range(first, min(last, len(self.nt.tokens)))
+        )
 
     def is_future(self, first: int, last: int) -> bool:
         """"je vais postuler", a future tense, "prochain" inside tokens [first, last)."""
@@ -173,3 +182,7 @@ DEMONSTRATIVE = re.compile(
     r"|salon|forum|annonce|immersion|alternance|restaurant|agence) "
 )
 DISTRIBUTIVE = re.compile(r" (?:a|pour) (?:chacune|chacun|toutes|tous) ")
+# "on a préparé mon entretien": getting ready for an activity is not the activity
+PREPARATION = re.compile(r"(?:prepar[a-z]*|simulation d|simulation de|entrainer pour|reviser pour)(?: [a-z]+){0,2}$")
+# "L'entretien, c'est lundi prochain": a day given right after, in a clause of its own
+COPULA_DAY = ("c", "est")

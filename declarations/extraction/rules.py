@@ -53,7 +53,8 @@ RULES: list[TriggerRule] = [
           r"|remplacement|extras?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
           r"|(?:fait|commence|repris|reprends|repars|debute|fini) (?:un |une |mon |ma |le |la )?"
           r"(?:job|boulot|taf|taff|contrat|poste|saison)|baby sitting|babysitting|garde d enfants"
-          r"|vendanges|(?:fait|faisais|fais) (?:la|le|l) (?:plonge|mise en rayon|inventaire|caisse|menage|manutention"
+          r"|vendanges|(?:journee|jour|journees|jours|semaine|matinee|soiree|nuit) de (?:travail|boulot|taf|taff)"
+          r"|(?:fait|faisais|fais) (?:la|le|l) (?:plonge|mise en rayon|inventaire|caisse|menage|manutention"
           r"|nettoyage|livraison|livraisons|service|ramassage|preparation de commandes)"),
     # starting work ("je commence lundi", "premier jour chez Speedy") when nothing more precise is said
     _rule("EMPLOI", "emploi", 30,
