@@ -318,7 +318,7 @@ class RuleBasedExtractor:
             if main is not None and main.kind == "_sent":
                 main = self._sent_kind(main, drafts)
             if main is not None and self._is_step(nt, clauses, index, main):
-                span_end = self._span_end(clauses, index)
+                span_end = self._span_end(clauses, index, words)
                 dates, explicit = self._dates_for(
                     nt, clause, main, direction, today, running, running_value, resolved_leading, morph,
                     clauses[index + 1] if index + 1 < len(clauses) else None,
@@ -328,7 +328,10 @@ class RuleBasedExtractor:
                 offer = self._offer_dates(nt, clauses, index, main, today, running_value, consumed)
                 if offer is not None:
                     dates, explicit = offer, True
-                draft = self._describe(nt, clause, main, dates, span_end, orgs, morph, today, date_tokens)
+                draft = self._describe(
+                    nt, clause, main, dates, span_end, orgs, morph, today, date_tokens,
+                    self._span_start(clauses, index, consumed),
+                )
                 draft.explicit_date = explicit
                 if not draft.organizations and context_org is not None:
                     draft.organizations = [context_org]
@@ -405,8 +408,13 @@ class RuleBasedExtractor:
         if previous is not None:
             # "je l'ai envoyée" (the letter for Intersport); "je commence lundi" after the interview;
             # "juste après, j'ai vu ma conseillère" (still at the Mission Locale)
-            sent = trig.rule.kind == "_sent"
+            sent = trig.rule.kind == "_sent" or (
+                draft.kind == "candidature" and previous.kind in {"cv", "lettre_motivation"}
+            )
             hired = draft.kind == "emploi" and previous.kind == "entretien_embauche"
+            if draft.category == "FORMATION" and previous.category == "FORMATION" and not draft.organizations:
+                # the same training talked about from one step to the next
+                draft.organizations = [o for o in previous.organizations if o.type is OrgType.PUBLIC][:1]
             linked = bool(grammar.SAME_DAY.search(clause_text))
             if (sent or hired or linked) and len(previous.organizations) == 1:
                 draft.organizations = draft.organizations or list(previous.organizations)
@@ -415,7 +423,7 @@ class RuleBasedExtractor:
         demonstrative = grammar.DEMONSTRATIVE.search(clause_text)
         if demonstrative and (not draft.organizations or draft.job is None):
             # "le dossier d'inscription pour cette formation": the formation named before
-            noun = demonstrative.group(1)
+            noun = demonstrative.group(1) or demonstrative.group(2)
             words = nt.norms
             for earlier in reversed(clauses[:index]):
                 if noun not in words[earlier.first : earlier.last]:
@@ -578,10 +586,29 @@ class RuleBasedExtractor:
         return True
 
     @staticmethod
-    def _span_end(clauses: list[Clause], index: int) -> int:
-        """Where a step's description stops: the next clause that starts another step or another day."""
+    def _span_start(clauses: list[Clause], index: int, consumed: set[int]) -> int:
+        """Where a step's description starts: back over clauses without an activity of their own to
+        the one that gave the day ("Jeudi, j'ai appelé un électricien, il m'a expliqué son métier")."""
+        start = clauses[index].first
+        if clauses[index].leading:
+            return start
+        for k in range(index - 1, -1, -1):
+            earlier = clauses[k]
+            if earlier.triggers or k in consumed or clauses[index].first - earlier.first > _MAX_SPAN_TOKENS:
+                break
+            if earlier.leading:
+                return earlier.first
+        return start
+
+    @staticmethod
+    def _span_end(clauses: list[Clause], index: int, words: list[str] | None = None) -> int:
+        """Where a step's description stops: the next clause that starts another step or another day
+        (a self-correction, "non, c'est pas Parcoursup, c'est…", continues the same step)."""
         start = clauses[index].first
         for nxt in clauses[index + 1 :]:
+            correction = words is not None and words[nxt.first : nxt.first + 1] == ["non"]
+            if correction:
+                continue
             if nxt.triggers or nxt.leading or nxt.first - start > _MAX_SPAN_TOKENS:
                 return nxt.first
         return clauses[-1].last
@@ -759,9 +786,11 @@ class RuleBasedExtractor:
         morph: Morphology,
         today: date,
         date_tokens: frozenset[int],
+        span_start: int | None = None,
     ) -> _Draft:
+        span_start = clause.first if span_start is None else span_start
         words = nt.norms
-        first, last = clause.first, max(clause.last, trig.last)
+        first, last = span_start, max(clause.last, trig.last)
         status = self._status(dates, morph, clause, today)
         draft = _Draft(trig.category, trig.kind, dates, status, -1, first, last)
         span_orgs = _orgs_within(orgs, first, span_end)

@@ -180,6 +180,7 @@ SAME_DAY = re.compile(r"(?:^| )(?:juste apres|le jour meme|dans la foulee|apres 
 DEMONSTRATIVE = re.compile(
     r" (?:cette|ce|cet|ces) (formation|stage|poste|offre|entreprise|ecole|atelier|mission|job|boulot|magasin"
     r"|salon|forum|annonce|immersion|alternance|restaurant|agence) "
+    r"| (?:aux|ces|les) (?:\d+ )?(offres|annonces|postes) "
 )
 DISTRIBUTIVE = re.compile(r" (?:a|pour) (?:chacune|chacun|toutes|tous) ")
 # "on a préparé mon entretien": getting ready for an activity is not the activity

@@ -246,6 +246,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "E2C": ("e2c", "ecole de la 2e chance", "ecole de la deuxieme chance", "ecole de la 2 chance"),
     "EPIDE": ("epide",),
     "GRETA": ("greta",),
+    "IFAS": ("ifas", "institut de formation d aides soignants"),
+    "IFSI": ("ifsi", "institut de formation en soins infirmiers"),
     "CNED": ("cned",),
     "CCI": ("cci", "chambre de commerce"),
     "Chambre de Métiers": ("chambre des metiers", "chambre de metiers", "cma"),
@@ -310,7 +312,8 @@ BUSINESS_NOUNS = (
     "hotel", "salon de coiffure", "entreprise", "societe", "magasin", "boutique", "cabinet", "agence",
     "association", "camping", "ferme", "brasserie", "epicerie", "boucherie", "fleuriste", "librairie",
     "supermarche", "residence", "maison de retraite", "auto ecole", "menuiserie", "imprimerie",
-    "laverie", "pizzeria", "cafe", "bar", "traiteur", "institut", "centre equestre", "haras",
+    "laverie", "pizzeria", "cafe", "bar", "traiteur", "institut", "centre equestre", "haras", "start up",
+    "startup", "boite",
 )
 # Words that end a spoken name: grammar words, pronouns, time words.
 _NAME_STOP = frozenset(
@@ -437,7 +440,7 @@ class OrgMatcher:
                 w if w in _NAME_PARTICLES and j > 0 else w.capitalize()
                 for j, w in enumerate(nt.original[start:end].lower().split())
             )
-            if key == ("entreprise",) or key == ("societe",):
+            if key in {("entreprise",), ("societe",), ("start", "up"), ("startup",), ("boite",)}:
                 name_start, _ = nt.char_span(name_words[0], name_words[0] + 1)
                 label = nt.original[name_start:end]
                 label = label[:1].upper() + label[1:]

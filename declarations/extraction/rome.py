@@ -29,7 +29,7 @@ _JOB_CUES = frozenset(
     "etre devenir poste postes offre offres comme metier metiers job jobs boulot fais faire formation "
     "projet annonces annonce pour un une chez aupres candidature candidatures emploi emplois travail "
     "entretien stage pmsmp alternance contrat cdd cdi mission missions interim que qu etais suis etait "
-    "devenu devenue".split()
+    "devenu devenue non enfin plutot".split()
 )
 _COMPLEMENT_STOP = frozenset(
     "pour chez a au aux sur et mais avec dans par comme qui que j je on il elle c ca hier demain aujourd "
