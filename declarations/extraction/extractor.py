@@ -486,10 +486,17 @@ class RuleBasedExtractor:
         happens on the day said with the commitment."""
         words = nt.norms
         before = " ".join(words[clauses[index].first : trig.first])
-        if not grammar.OFFERED.search(before):
+        # an offer ("elle m'a parlé d'une PMSMP") or a purpose ("appelé une crèche pour faire une
+        # immersion") becomes the step only with what follows: "du coup, je commence lundi"
+        purpose = self._is_purpose(words, clauses[index], trig)
+        if not grammar.OFFERED.search(before) and not purpose:
             return None
         for offset, nxt in enumerate(clauses[index + 1 : index + 4], start=index + 1):
             mentions = nxt.leading + nxt.local
+            if purpose and not grammar.COMMITMENT.search(nt.phrase(nxt.first, nxt.last)):
+                if nxt.triggers or nxt.leading:
+                    break
+                continue
             if mentions:
                 consumed.add(offset)  # "je commence lundi" is that offer, not another step
                 return [self._resolve(mentions[-1], Direction.FUTURE, today, running_value)]
@@ -846,7 +853,7 @@ class RuleBasedExtractor:
     def _pick_orgs(trig: Trigger, span_orgs: list[OrgMention], words: list[str], clause: Clause) -> list[OrgMention]:
         if not span_orgs:
             return []
-        if trig.kind in _SPLIT_KINDS or trig.kind in {"lettre_motivation", "recherche_stage", "cv"}:
+        if trig.kind in _SPLIT_KINDS or trig.kind in {"lettre_motivation", "cv"}:
             employers = [o for o in span_orgs if o.type in _EMPLOYER_TYPES]
             if trig.kind in _SPLIT_KINDS:
                 distinct: list[OrgMention] = []
@@ -858,7 +865,7 @@ class RuleBasedExtractor:
                 if distinct:
                     return distinct[:1]
             return employers[:1]
-        if trig.kind in {"recherche_offres", "recherche_logement"}:
+        if trig.kind in {"recherche_offres", "recherche_logement", "recherche_stage"}:
             sites = [o for o in span_orgs if o.type in {OrgType.JOB_SITE, OrgType.HOUSING_SITE, OrgType.PUBLIC}]
             return (sites or span_orgs)[:1]
         if trig.kind == "rendez_vous_conseiller":

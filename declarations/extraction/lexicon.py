@@ -323,6 +323,12 @@ _NAME_STOP = frozenset(
     "un une est etait sont ai as avait avais".split()
 )
 _NAME_PARTICLES = frozenset({"du", "de", "des", "la", "le", "les", "l", "d"})
+# Capitalised words that are not names of employers: pronouns, days, months, diplomas, contracts.
+_NOT_A_NAME = frozenset(
+    "je j moi lui elle eux nous vous lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars "
+    "avril mai juin juillet aout septembre octobre novembre decembre cv cap bts bac cdd cdi apl cej pmsmp "
+    "caces sst haccp mooc rsa dut but bafa noel monsieur madame mme m mon ma mes un une le la les".split()
+)
 
 
 @dataclass(frozen=True)
@@ -373,7 +379,12 @@ class OrgMatcher:
         mentions: list[OrgMention] = []
         i = 0
         while i < len(words):
-            mention = self._exact(words, i) or self._local_business(nt, i, cased) or self._fuzzy(words, i)
+            mention = (
+                self._exact(words, i)
+                or self._local_business(nt, i, cased)
+                or self._fuzzy(words, i)
+                or (self._proper_name(nt, i) if cased else None)
+            )
             if mention is None:
                 i += 1
                 continue
@@ -406,6 +417,22 @@ class OrgMatcher:
             if best is not None and best_score >= _FUZZY_THRESHOLD:
                 return OrgMention(i, i + n, best[0], best[1])
         return None
+
+    @staticmethod
+    def _proper_name(nt: NormalizedText, i: int) -> OrgMention | None:
+        """"chez Action", "chez Boulanger": a capitalised name after "chez" in a cased transcript."""
+        if i == 0 or nt.norms[i - 1] != "chez" or nt.tokens[i].sentence_start:
+            return None
+        k = i
+        while k < len(nt) and k - i < 3:
+            original = nt.original[nt.tokens[k].start : nt.tokens[k].end]
+            if not original[:1].isupper() or nt.norms[k] in _NOT_A_NAME or (k > i and nt.tokens[k].comma_before):
+                break
+            k += 1
+        if k == i:
+            return None
+        start, end = nt.char_span(i, k)
+        return OrgMention(i, k, nt.original[start:end], OrgType.EMPLOYER)
 
     def _local_business(self, nt: NormalizedText, i: int, cased: bool) -> OrgMention | None:
         words = nt.norms

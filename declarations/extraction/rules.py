@@ -47,7 +47,8 @@ RULES: list[TriggerRule] = [
           r"|recherches? d emploi"),
     _rule("EMPLOI", "entretien_embauche", 55,
           r"(?:mini )?entretiens?(?: d embauche| de recrutement| d embauches| telephonique| en visio)?"
-          r"|(?:fait|passe|eu) (?:un |une )?(?:essai|journee d essai)|job interview"),
+          r"|(?:fait|passe|eu) (?:un |une )?(?:essai|journee d essai)|job interview"
+          r"|tests? (?:de recrutement|d embauche|de selection|psychotechniques?)|(?:un |des )?tests? chez"),
     _rule("EMPLOI", "emploi", 50,
           r"(?:travaill|boss|taff)[a-z]*(?! sur)|missions?(?! locales?)|journee d interim|interim"
           r"|remplacement|extras?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
@@ -82,6 +83,7 @@ RULES: list[TriggerRule] = [
           r"|forums?|job ?dating|jobdating|portes? ouvertes?"),
     _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 68,
           r"(?:eu|vu|voir|vois|rencontre|rencontrer|appele|appeler|rappele|contacte|parle a|parle avec|echange avec"
+          r"|appel de|appel avec|coup de fil de|coup de fil avec|visio avec|telephone avec|mail de|message de"
           r"|rendez vous avec|rdv avec|entretien avec|point avec|bilan avec|simulation d entretien avec|avec)"
           r" (?:mon |ma |la |le )?(?:nouvelle |nouveau )?(?:conseill[a-z]*|referent[a-z]*|educat[a-z]*)"
           r"|simulation d entretien|entretien individuel"),
@@ -146,6 +148,8 @@ RULES: list[TriggerRule] = [
     _rule("CULTURE_SPORT_LOISIRS", "culture", 52,
           r"cinema|cine|musee|concert|theatre|expo|exposition|spectacle|festival|opera|visite guidee"
           r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|escape game|laser game"),
+    # watching a match is an outing, playing one is sport
+    _rule("CULTURE_SPORT_LOISIRS", "culture", 53, r"(?:voir|vu|regarder|regarde|assister a|assiste a) (?:un|le|des) match"),
     _rule("CULTURE_SPORT_LOISIRS", "loisir", 45,
           r"lu (?:un|une|des|le|la|tout|toute|mon|ma) [a-z]+|lire|lecture|roman|manga|bd|dessin[a-z]*|dessine"
           r"|guitare|piano|musique|jeux? video|jeu de societe|jardinage|tricot|couture|echecs"
