@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Sequence
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from declarations.extraction.dates import (
     local_day,
     resolve_weekday,
 )
-from declarations.extraction.grammar import CONNECTORS, SUBJECTS, Morphology
+from declarations.extraction.grammar import SUBJECTS, Morphology
 from declarations.extraction.lexicon import OrgMatcher, OrgMention, OrgType
 from declarations.extraction.normalize import NormalizedText, normalize
 from declarations.extraction.numbers import find_durations, find_quantities
@@ -28,16 +28,14 @@ from declarations.extraction.rules import (
     ADMIN_WORDS,
     ALTERNANCE_WORDS,
     COUNSELLOR_WORDS,
-    DIPLOMA_STAGE_WORDS,
     DISCOVERY_WORDS,
     FORMATION_SEARCH_VERBS,
     HOUSING_WORDS,
     MEDICAL_WORDS,
-    RULES,
     SCHOOL_WORDS,
-    TriggerRule,
     demarche_codes,
 )
+from declarations.extraction.segment import Clause, Trigger, find_triggers, segment
 from declarations.extraction.types import ExtractedStep
 
 logger = logging.getLogger(__name__)
@@ -46,9 +44,6 @@ logger = logging.getLogger(__name__)
 _MAX_SPACY_CHARS = 20_000
 # A step's description (organisation, duration...) is looked for at most this far from its clause.
 _MAX_SPAN_TOKENS = 45
-_NOT_A_SUBJECT_AFTER = frozenset({"avec", "pour", "chez", "a", "de", "d", "sans", "que", "qu", "ou", "dont", "qui"})
-_RELATIVE = frozenset({"ou", "que", "qu", "qui", "dont", "quand", "si", "comment"})
-_PARTS_OF_DAY = (("le", "matin"), ("l", "apres", "midi"), ("le", "soir"), ("la", "matinee"), ("le", "midi"))
 _EMPLOYER_TYPES = frozenset({OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION})
 _SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi", "recherche_alternance"})
 _JOB_CATEGORIES = frozenset({"EMPLOI", "PROJET_PROFESSIONNEL", "FORMATION"})
@@ -61,24 +56,6 @@ def _orgs_within(orgs: list[OrgMention], first: int, last: int) -> list[OrgMenti
 
 
 @dataclass
-class Trigger:
-    first: int
-    last: int
-    rule: TriggerRule
-    category: str
-    kind: str
-
-
-@dataclass
-class Clause:
-    first: int
-    last: int
-    leading: list[DateMention] = field(default_factory=list)
-    local: list[DateMention] = field(default_factory=list)
-    triggers: list[Trigger] = field(default_factory=list)
-
-
-@dataclass
 class _Draft:
     """A step while it is being built (token offsets, before conversion to ExtractedStep)."""
 
@@ -86,7 +63,6 @@ class _Draft:
     kind: str
     dates: list[date | None]
     status: str
-    clause: int
     first: int
     last: int
     count: int | None = None
@@ -101,6 +77,8 @@ class RuleBasedExtractor:
 
     def __init__(self, nlp: Any | None = None, rome: RomeIndex | None = None) -> None:
         self._nlp = nlp
+        # one spaCy pipeline is shared by the threads of a worker; its calls are serialised
+        self._nlp_lock = threading.Lock()
         self._rome = rome if rome is not None else default_index()
         self._orgs = OrgMatcher()
 
@@ -119,173 +97,20 @@ class RuleBasedExtractor:
         if not nt.tokens:
             return []
         today = local_day(recorded_at)
-        doc = self._nlp(text) if self._nlp is not None and len(text) <= _MAX_SPACY_CHARS else None
+        doc = None
+        if self._nlp is not None and len(text) <= _MAX_SPACY_CHARS:
+            with self._nlp_lock:
+                doc = self._nlp(text)
         morph = Morphology(nt, doc)
         mentions = find_date_mentions(nt, today)
         date_tokens = frozenset(k for m in mentions for k in range(m.first, m.last))
         cased = any(ch.isupper() for ch in text)
         orgs = self._orgs.find(nt, cased)
-        triggers = self._find_triggers(nt, orgs, morph)
-        clauses = self._clauses(nt, mentions, triggers, morph)
+        triggers = find_triggers(nt, orgs, morph, self._rome)
+        clauses = segment(nt, mentions, triggers, morph)
         drafts = self._drafts(nt, clauses, orgs, morph, today, date_tokens)
         drafts = self._merge(drafts)
         return [self._to_step(nt, d) for d in drafts for d in self._expand(d)]
-
-    # ── triggers ────────────────────────────────────────────────────────────────────────────────
-    def _find_triggers(self, nt: NormalizedText, orgs: Sequence[OrgMention], morph: Morphology) -> list[Trigger]:
-        blocked: set[int] = set()
-        for org in orgs:
-            if org.type not in {OrgType.PUBLIC, OrgType.ASSOCIATION}:
-                blocked.update(range(org.first, org.last))
-        for job in self._rome.find(nt, 0, len(nt)):
-            # "offres d'agent d'entretien": a word inside a job title is not an activity
-            if job.last - job.first >= 2:
-                blocked.update(range(job.first + 1, job.last))
-        candidates: list[Trigger] = []
-        for rule in RULES:
-            for match in nt.finditer(rule.pattern):
-                first, last = nt.token_span(match)
-                if blocked.intersection(range(first, last)) or self._in_relative_clause(nt, morph, first):
-                    continue
-                candidates.append(Trigger(first, last, rule, rule.category, rule.kind))
-        candidates.sort(key=lambda t: (-t.rule.priority, -(t.last - t.first), t.first))
-        taken: set[int] = set()
-        kept: list[Trigger] = []
-        for trig in candidates:
-            if taken.intersection(range(trig.first, trig.last)):
-                continue
-            taken.update(range(trig.first, trig.last))
-            kept.append(trig)
-        return sorted(kept, key=lambda t: t.first)
-
-    @staticmethod
-    def _in_relative_clause(nt: NormalizedText, morph: Morphology, first: int) -> bool:
-        """"les magasins où j'avais postulé": background, not a step of its own ("il m'a dit que je
-        commence jeudi" is not a relative clause: "que" follows a verb there)."""
-        words = nt.norms
-        for k in range(max(1, first - 4), first - 1):
-            if words[k] in _RELATIVE and words[k + 1] in SUBJECTS:
-                if words[k] in {"que", "qu"} and morph.morphs[k - 1].pos in {"VERB", "AUX", "ADJ"}:
-                    continue
-                return True
-        return False
-
-    # ── clauses ─────────────────────────────────────────────────────────────────────────────────
-    def _clauses(
-        self, nt: NormalizedText, mentions: list[DateMention], triggers: list[Trigger], morph: Morphology
-    ) -> list[Clause]:
-        words = nt.norms
-        mention_at: dict[int, DateMention] = {m.first: m for m in mentions}
-        in_mention = {k for m in mentions for k in range(m.first, m.last)}
-
-        mention_of = {k: m for m in mentions for k in range(m.first, m.last)}
-
-        def walk_back(i: int) -> int:
-            """Start of the clause whose subject is at i: back over connectors and leading days."""
-            k = i
-            crossed: list[DateMention] = []
-            while k > 0 and not nt.tokens[k].sentence_start:
-                previous = k - 1
-                if words[previous] in CONNECTORS or words[previous] == "finalement":
-                    k = previous
-                elif previous in mention_of:
-                    crossed.append(mention_of[previous])
-                    k = mention_of[previous].first
-                else:
-                    break
-            same_kind = all(m.kind is MentionKind.WEEKDAY and m.last - m.first == 1 for m in crossed)
-            if len(crossed) > 1 and not same_kind and k > 0 and not nt.tokens[k].sentence_start:
-                # "je commence demain matin et mercredi soir j'ai…": only the nearest day opens this
-                # clause; the others end the previous one
-                k = crossed[0].first
-                while k > 0 and words[k - 1] in {"et", "puis", "mais"} and not nt.tokens[k].sentence_start:
-                    k -= 1
-            return k
-
-        starts = {0}
-        for i, token in enumerate(nt.tokens):
-            if token.sentence_start:
-                starts.add(i)
-            if words[i] in SUBJECTS and self._is_subject(words, i):
-                starts.add(walk_back(i))
-            for part in _PARTS_OF_DAY:
-                if tuple(words[i : i + len(part)]) == part and i not in in_mention:
-                    starts.add(walk_back(i))
-            mention = mention_at.get(i)
-            if mention is not None and i > 0 and mention.last < len(words):
-                following = words[mention.last]
-                # "et vendredi aussi": an elliptical clause repeating the previous step on another day;
-                # "samedi rien": a day with nothing in it
-                elliptical = following in grammar.ELLIPSIS and morph.morphs[i - 1].pos not in {"VERB", "AUX"}
-                if elliptical or following == "rien" or self._noun_subject_at(nt, morph, mention.last):
-                    starts.add(walk_back(i))
-        ordered = sorted(starts)
-        clauses = [
-            Clause(s, ordered[n + 1] if n + 1 < len(ordered) else len(words)) for n, s in enumerate(ordered)
-        ]
-        firsts = [c.first for c in clauses]
-        for m in mentions:
-            clause = self._clause_of(clauses, firsts, m.first)
-            head = range(clause.first, m.first)
-            leading = all(words[k] in CONNECTORS or k in in_mention or words[k] == "finalement" for k in head)
-            (clause.leading if leading else clause.local).append(m)
-        for trig in triggers:
-            self._clause_of(clauses, firsts, trig.first).triggers.append(trig)
-        return self._split_dated_triggers(words, clauses)
-
-    @staticmethod
-    def _split_dated_triggers(words: list[str], clauses: list[Clause]) -> list[Clause]:
-        """"une simulation d'entretien, pour mon entretien chez Sephora qui est lundi": a later trigger
-        followed by its own day is a step of its own, said inside the clause of another."""
-        out: list[Clause] = []
-        for clause in clauses:
-            pieces = [clause]
-            for trig in clause.triggers[1:]:
-                current = pieces[-1]
-                if trig.first <= current.first:
-                    continue
-                own_day = [
-                    m
-                    for m in current.local
-                    if m.first >= trig.last and not any(w in SUBJECTS for w in words[trig.last : m.first])
-                ]
-                earlier = [t for t in current.triggers if t.first < trig.first]
-                if not own_day or not earlier:
-                    continue
-                head = Clause(current.first, trig.first, current.leading)
-                tail = Clause(trig.first, current.last)
-                for m in current.local:
-                    (tail.local if m.first >= trig.first else head.local).append(m)
-                for t in current.triggers:
-                    (tail.triggers if t.first >= trig.first else head.triggers).append(t)
-                pieces[-1:] = [head, tail]
-            out.extend(pieces)
-        return out
-
-    @staticmethod
-    def _noun_subject_at(nt: NormalizedText, morph: Morphology, i: int) -> bool:
-        """"(ce matin) ma conseillère m'a conseillé…": a clause with a noun subject starts at i."""
-        if i + 2 >= len(nt) or nt.norms[i] not in {"ma", "mon", "mes", "sa", "son", "ses", "le", "la", "les", "l"}:
-            return False
-        noun, verb = morph.morphs[i + 1], morph.morphs[i + 2]
-        return noun.pos in {"NOUN", "PROPN"} and (verb.pos in {"AUX", "VERB"} or nt.norms[i + 2] in {"m", "nous"})
-
-    @staticmethod
-    def _is_subject(words: list[str], i: int) -> bool:
-        word = words[i]
-        previous = words[i - 1] if i > 0 else ""
-        if previous in _NOT_A_SUBJECT_AFTER:
-            return False
-        if word in {"c", "ca"}:
-            return i + 1 < len(words) and words[i + 1] in {"est", "etait", "a", "m", "fait", "sera", "va"}
-        if word in {"il", "elle", "on", "ils", "elles", "nous", "tu"}:
-            return i + 1 < len(words) and words[i + 1] not in {"et", "aussi"}
-        return True
-
-    @staticmethod
-    def _clause_of(clauses: list[Clause], firsts: list[int], token: int) -> Clause:
-        index = bisect.bisect_right(firsts, token) - 1
-        return clauses[max(index, 0)]
 
     # ── steps ───────────────────────────────────────────────────────────────────────────────────
     def _drafts(
@@ -553,8 +378,6 @@ class RuleBasedExtractor:
             category, kind = "FORMATION", "recherche_formation"
         elif kind == "demarche_administrative" and re.search(r"\bapl\b", text):
             category, kind = "LOGEMENT", "dossier_logement"
-        if kind == "recherche_stage" and trig.rule.priority < 40 and not DIPLOMA_STAGE_WORDS.search(text):
-            pass
         return replace(trig, category=category, kind=kind)
 
     def _is_step(self, nt: NormalizedText, clauses: list[Clause], index: int, trig: Trigger) -> bool:
@@ -796,12 +619,11 @@ class RuleBasedExtractor:
         span_start: int | None = None,
     ) -> _Draft:
         span_start = clause.first if span_start is None else span_start
-        words = nt.norms
         first, last = span_start, max(clause.last, trig.last)
         status = self._status(dates, morph, clause, today)
-        draft = _Draft(trig.category, trig.kind, dates, status, -1, first, last)
+        draft = _Draft(trig.category, trig.kind, dates, status, first, last)
         span_orgs = _orgs_within(orgs, first, span_end)
-        draft.organizations = self._pick_orgs(trig, span_orgs, words, clause)
+        draft.organizations = self._pick_orgs(trig, span_orgs)
         if not draft.organizations and grammar.BACK_REFERENCE.search(" " + nt.phrase(first, last) + " "):
             earlier = _orgs_within(orgs, max(0, first - _MAX_SPAN_TOKENS * 4), first)
             if earlier:
@@ -850,7 +672,8 @@ class RuleBasedExtractor:
         return "planned" if morph.is_future(clause.first, clause.last) else "done"
 
     @staticmethod
-    def _pick_orgs(trig: Trigger, span_orgs: list[OrgMention], words: list[str], clause: Clause) -> list[OrgMention]:
+    def _pick_orgs(trig: Trigger, span_orgs: list[OrgMention]) -> list[OrgMention]:
+        """The organisation(s) of a step: the employer(s) of an application, the site of a search."""
         if not span_orgs:
             return []
         if trig.kind in _SPLIT_KINDS or trig.kind in {"lettre_motivation", "cv"}:

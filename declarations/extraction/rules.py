@@ -171,7 +171,6 @@ HOUSING_WORDS = re.compile(
 )
 ALTERNANCE_WORDS = re.compile(r"alternance|apprentissage|apprenti|contrat pro")
 DISCOVERY_WORDS = re.compile(r"decouverte|observation|immersion|pmsmp")
-DIPLOMA_STAGE_WORDS = re.compile(r"bac pro|bts|cap|diplome|licence|ecole|lycee|but|dut|formation")
 FORMATION_SEARCH_VERBS = re.compile(
     r"(?:cherch|recherch|renseign|regard|trouv|compar|inscri|inscrit|inscription|dossier|candidat)[a-z]*"
 )

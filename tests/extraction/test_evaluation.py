@@ -15,20 +15,15 @@ from declarations.extraction.scoring import Score, score
 
 from .conftest import DEV_SET, needs_shared
 
-# field → (step F1 floor, attribute floors) for the whole set and for each half
-FLOORS = {
-    "text": 0.96,
-    "asr_text": 0.91,
-}
-HALF_FLOORS = {
-    "text": 0.95,
-    "asr_text": 0.88,
-}
+# Floors a little under the figures reached (text and asr_text: F1 1.000 on the whole set and on each
+# half; kind/status 1.000; count 1.000; organisation 1.000/0.985; job 0.975; duration 1.000/0.982).
+FLOORS = {"text": 0.97, "asr_text": 0.97}
+HALF_FLOORS = {"text": 0.95, "asr_text": 0.95}
 ATTRIBUTE_FLOORS = {
-    "text": {"kind": 0.97, "status": 0.98, "count": 0.85, "organization": 0.85, "job_title": 0.8,
-             "duration_minutes": 0.93},
-    "asr_text": {"kind": 0.97, "status": 0.97, "count": 0.85, "organization": 0.82, "job_title": 0.8,
-                 "duration_minutes": 0.9},
+    "text": {"kind": 0.97, "status": 0.97, "count": 0.92, "organization": 0.95, "job_title": 0.93,
+             "duration_minutes": 0.95},
+    "asr_text": {"kind": 0.97, "status": 0.97, "count": 0.92, "organization": 0.94, "job_title": 0.93,
+                 "duration_minutes": 0.95},
 }
 
 
