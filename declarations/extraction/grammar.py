@@ -185,5 +185,3 @@ DEMONSTRATIVE = re.compile(
 DISTRIBUTIVE = re.compile(r" (?:a|pour) (?:chacune|chacun|toutes|tous) ")
 # "on a préparé mon entretien": getting ready for an activity is not the activity
 PREPARATION = re.compile(r"(?:prepar[a-z]*|simulation d|simulation de|entrainer pour|reviser pour)(?: [a-z]+){0,2}$")
-# "L'entretien, c'est lundi prochain": a day given right after, in a clause of its own
-COPULA_DAY = ("c", "est")

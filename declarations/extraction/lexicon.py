@@ -386,11 +386,26 @@ class OrgMatcher:
                 or (self._proper_name(nt, i) if cased else None)
             )
             if mention is None:
+                mention = self._reference(words, i, mentions)
+            if mention is None:
                 i += 1
                 continue
             mentions.append(mention)
             i = mention.last
         return mentions
+
+    @staticmethod
+    def _reference(words: list[str], i: int, earlier: list[OrgMention]) -> OrgMention | None:
+        """"à l'accueil de l'EHPAD" after "l'EHPAD Les Glycines": the place named before."""
+        if i == 0 or words[i - 1] not in {"l", "la", "le", "au", "du"}:
+            return None
+        for key in _BUSINESS_KEYS.get(words[i], ()):
+            if tuple(words[i : i + len(key)]) != key:
+                continue
+            for org in reversed(earlier):
+                if org.type is OrgType.LOCAL and fold_phrase(org.name).split()[: len(key)] == list(key):
+                    return OrgMention(i, i + len(key), org.name, OrgType.LOCAL)
+        return None
 
     def _exact(self, words: list[str], i: int) -> OrgMention | None:
         for n in range(min(_MAX_ALIAS_LEN, len(words) - i), 0, -1):
@@ -443,7 +458,7 @@ class OrgMatcher:
             name_end = i + n
             k = name_end
             name_words: list[int] = []
-            while k < len(words) and len(name_words) < 4:
+            while k < len(words) and len(name_words) < 5:
                 word = words[k]
                 if word in _NAME_STOP or word.isdigit():
                     break
@@ -459,7 +474,7 @@ class OrgMatcher:
                 name_words.pop()
             if not name_words or all(words[w] in _NAME_PARTICLES for w in name_words):
                 return None
-            if not cased and len(name_words) > 3:
+            if sum(words[w] not in _NAME_PARTICLES for w in name_words) > 3:
                 return None
             start, end = nt.char_span(i, name_words[-1] + 1)
             label = nt.original[start:end]

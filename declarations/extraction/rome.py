@@ -31,6 +31,7 @@ _JOB_CUES = frozenset(
     "entretien stage pmsmp alternance contrat cdd cdi mission missions interim que qu etais suis etait "
     "devenu devenue non enfin plutot".split()
 )
+_AUXILIARIES = frozenset("ai as a avons avez ont avais avait".split())
 _COMPLEMENT_STOP = frozenset(
     "pour chez a au aux sur et mais avec dans par comme qui que j je on il elle c ca hier demain aujourd "
     "lundi mardi mercredi jeudi vendredi samedi dimanche ce cette mon ma mes un une genre voila".split()
@@ -99,7 +100,10 @@ class RomeIndex:
 
     @staticmethod
     def _cued(words: list[str], i: int) -> bool:
-        """A one-word title needs a word that announces a job before it ("pour être", "poste de")."""
+        """A one-word title needs a word that announces a job before it ("pour être", "poste de"),
+        and is no participle ("j'ai envoyé" is not the job "envoyé")."""
+        if i > 0 and words[i - 1] in _AUXILIARIES:
+            return False
         return any(w in _JOB_CUES for w in words[max(0, i - 3) : i])
 
     @staticmethod

@@ -22,6 +22,7 @@ from declarations.extraction.rules import RULES, TriggerRule
 _NOT_A_SUBJECT_AFTER = frozenset({"avec", "pour", "chez", "a", "de", "d", "sans", "que", "qu", "ou", "dont", "qui"})
 _RELATIVE = frozenset({"ou", "que", "qu", "qui", "dont", "quand", "si", "comment"})
 _PARTS_OF_DAY = (("le", "matin"), ("l", "apres", "midi"), ("le", "soir"), ("la", "matinee"), ("le", "midi"))
+_PREPOSITIONS = frozenset({"de", "d", "du", "avec", "a", "au", "aux", "pour", "chez", "par", "sur", "vers", "sans"})
 _POSSESSIVES = frozenset({"ma", "mon", "mes", "sa", "son", "ses", "le", "la", "les", "l"})
 
 
@@ -125,6 +126,9 @@ def segment(
         for part in _PARTS_OF_DAY:
             if tuple(words[i : i + len(part)]) == part and i not in in_mention:
                 starts.add(walk_back(i))
+        after_object_slot = i > 0 and (words[i - 1] in _PREPOSITIONS or morph.morphs[i - 1].pos in {"VERB", "AUX"})
+        if i > 0 and not after_object_slot and _noun_subject_at(nt, morph, i):
+            starts.add(walk_back(i))
         mention = mention_at.get(i)
         if mention is not None and i > 0 and mention.last < len(words):
             following = words[mention.last]

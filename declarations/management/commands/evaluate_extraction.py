@@ -46,11 +46,11 @@ class Command(BaseCommand):
         for half in ("odd", "even"):
             subset = {k: v for k, v in gold.items() if _half(k) == half}
             if subset:
-                self._report(f"Half {half} ({len(subset)} notes)", score(subset, predictions), brief=True)
+                self._report(f"Half {half} ({len(subset)} notes)", score(subset, predictions))
         if not options["no_errors"]:
             self._errors(overall, gold)
 
-    def _report(self, title: str, result: Score, brief: bool = False) -> None:
+    def _report(self, title: str, result: Score) -> None:
         write = self.stdout.write
         write(f"\n== {title}")
         write(
@@ -62,8 +62,7 @@ class Command(BaseCommand):
             for key in ("kind", "status", "count", "organization", "job_title", "duration_minutes")
         )
         write(f"attributes  {accuracies}")
-        if not brief:
-            write("F1 per category  " + "  ".join(f"{c} {f:.3f}" for c, f in result.f1_per_category.items()))
+        write("F1 per category  " + "  ".join(f"{c} {f:.3f}" for c, f in result.f1_per_category.items()))
 
     def _errors(self, result: Score, gold: dict[str, dict[str, Any]]) -> None:
         write = self.stdout.write
