@@ -100,26 +100,40 @@ _NUMBER_OF = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quelques": 0}
 # Order matters: the first alternative that matches at a position wins, longest forms first.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ago", re.compile(r"il y a (?P<n>\d+|un|une|quelques) (?P<unit>jours?|semaines?)")),
-    ("no_day", re.compile(
-        r"(?:la|cette) semaine (?:derniere|passee|prochaine|d avant|d apres)|cette semaine|dans la semaine"
-        r"|en semaine|toute la semaine|le mois (?:dernier|prochain)|ce mois ci|ces derniers jours"
-        r"|l autre jour|recemment|la semaine"
-    )),
-    ("offset", re.compile(
-        r"(?P<word>avant hier|apres demain|hier|demain|aujourd hui|ce matin|ce midi|ce soir|cette nuit"
-        r"|cet apres midi|cette apres midi|cet aprem|cette aprem|tout a l heure|tout a l heure"
-        r"|(?:juste )?avant d enregistrer|ce jour)" + _PART
-    )),
-    ("weekend", re.compile(
-        r"(?:le |ce )?week end(?: (?P<which>dernier|passe|prochain))?"
-    )),
-    ("weekday", re.compile(
-        r"(?P<det>le |ce |cet )?(?P<wd>" + _WD + r")(?: (?P<day>\d{1,2}|1er|premier)(?! (?:h|heures?|minutes?|min|fois)\b)(?: (?P<month>" + _MONTH
-        + r"))?)?(?: (?P<which>dernier|passe|prochain|d apres|qui vient))?" + _PART
-    )),
-    ("daymonth", re.compile(
-        r"(?:le )?(?P<day>\d{1,2}|1er|premier) (?P<month>" + _MONTH + r")(?: (?P<year>20\d\d))?" + _PART
-    )),
+    (
+        "no_day",
+        re.compile(
+            r"(?:la|cette) semaine (?:derniere|passee|prochaine|d avant|d apres)|cette semaine|dans la semaine"
+            r"|en semaine|toute la semaine|le mois (?:dernier|prochain)|ce mois ci|ces derniers jours"
+            r"|l autre jour|recemment|la semaine"
+        ),
+    ),
+    (
+        "offset",
+        re.compile(
+            r"(?P<word>avant hier|apres demain|hier|demain|aujourd hui|ce matin|ce midi|ce soir|cette nuit"
+            r"|cet apres midi|cette apres midi|cet aprem|cette aprem|tout a l heure|tout a l heure"
+            r"|(?:juste )?avant d enregistrer|ce jour)" + _PART
+        ),
+    ),
+    ("weekend", re.compile(r"(?:le |ce )?week end(?: (?P<which>dernier|passe|prochain))?")),
+    (
+        "weekday",
+        re.compile(
+            r"(?P<det>le |ce |cet )?(?P<wd>"
+            + _WD
+            + r")(?: (?P<day>\d{1,2}|1er|premier)(?! (?:h|heures?|minutes?|min|fois)\b)(?: (?P<month>"
+            + _MONTH
+            + r"))?)?(?: (?P<which>dernier|passe|prochain|d apres|qui vient))?"
+            + _PART
+        ),
+    ),
+    (
+        "daymonth",
+        re.compile(
+            r"(?:le )?(?P<day>\d{1,2}|1er|premier) (?P<month>" + _MONTH + r")(?: (?P<year>20\d\d))?" + _PART
+        ),
+    ),
     ("day", re.compile(r"le (?P<day>\d{1,2}|1er|premier)")),
     ("next", re.compile(r"le lendemain|la veille")),
 ]
@@ -203,7 +217,9 @@ def _to_mention(
         if which in {"dernier", "passe"}:
             return DateMention(first, last, MentionKind.DAY, resolve_weekday(weekday, today, Direction.PAST))
         if which in {"prochain", "d apres", "qui vient"}:
-            return DateMention(first, last, MentionKind.DAY, resolve_weekday(weekday, today, Direction.FUTURE))
+            return DateMention(
+                first, last, MentionKind.DAY, resolve_weekday(weekday, today, Direction.FUTURE)
+            )
         if match.group("det") == "le " and (last >= len(nt) or nt.tokens[last].norm != "dernier"):
             return None  # "le vendredi": a habit, not a day
         return DateMention(first, last, MentionKind.WEEKDAY, weekday=weekday)

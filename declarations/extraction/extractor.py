@@ -44,7 +44,9 @@ logger = logging.getLogger(__name__)
 _MAX_SPACY_CHARS = 20_000
 # A step's description (organisation, duration...) is looked for at most this far from its clause.
 _MAX_SPAN_TOKENS = 45
-_EMPLOYER_TYPES = frozenset({OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION})
+_EMPLOYER_TYPES = frozenset(
+    {OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION}
+)
 _SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi", "recherche_alternance"})
 _JOB_CATEGORIES = frozenset({"EMPLOI", "PROJET_PROFESSIONNEL", "FORMATION"})
 
@@ -145,7 +147,15 @@ class RuleBasedExtractor:
             if main is not None and self._is_step(nt, clauses, index, main):
                 span_end = self._span_end(clauses, index, words)
                 dates, explicit = self._dates_for(
-                    nt, clause, main, direction, today, running, running_value, resolved_leading, morph,
+                    nt,
+                    clause,
+                    main,
+                    direction,
+                    today,
+                    running,
+                    running_value,
+                    resolved_leading,
+                    morph,
                     clauses[index + 1] if index + 1 < len(clauses) else None,
                 )
                 if not explicit and drafts and grammar.SAME_DAY.search(clause_text):
@@ -154,7 +164,15 @@ class RuleBasedExtractor:
                 if offer is not None:
                     dates, explicit = offer, True
                 draft = self._describe(
-                    nt, clause, main, dates, span_end, orgs, morph, today, date_tokens,
+                    nt,
+                    clause,
+                    main,
+                    dates,
+                    span_end,
+                    orgs,
+                    morph,
+                    today,
+                    date_tokens,
                     self._span_start(clauses, index, consumed),
                 )
                 draft.explicit_date = explicit
@@ -172,37 +190,15 @@ class RuleBasedExtractor:
             elif main is not None:
                 advised = self._advised(nt, clauses, index, main, orgs, morph, today, date_tokens)
             elif clause.leading and drafts and self._is_ellipsis(words, clause):
-                previous = drafts[-1]
-                # no verb of its own: the day is read in the tense of the step it repeats
-                same_tense = Direction.PAST if previous.status == "done" else Direction.FUTURE
-                resolved = self._resolve_chain(clause.leading, same_tense, today, running_value)
-                self._add(drafts,
-                    replace(
-                        previous,
-                        dates=[resolved[-1]] if resolved else previous.dates,
-                        status=self._status([resolved[-1]], morph, clause, today) if resolved else previous.status,
-                        first=clause.first,
-                        last=clause.last,
-                        duration=self._duration(nt, clause.first, clause.last) or previous.duration,
-                        explicit_date=True,
-                    )
-                )
+                # "et vendredi aussi": no verb of its own, the day is read in the tense of the step repeated
+                same_tense = Direction.PAST if drafts[-1].status == "done" else Direction.FUTURE
+                day = self._resolve_chain(clause.leading, same_tense, today, running_value)[-1]
+                self._add(drafts, self._repeat(nt, drafts[-1], clause, day, morph, today, keep_duration=True))
             elif drafts and (clause.leading or clause.local) and grammar.RETURN.search(clause_text):
                 # "Demain j'y retourne pour les déposer": the same errand, on the day said now
-                previous = drafts[-1]
-                mention = (clause.leading + clause.local)[-1]
-                day = self._resolve(mention, direction, today, running_value)
-                self._add(drafts,
-                    replace(
-                        previous,
-                        dates=[day],
-                        status=self._status([day], morph, clause, today),
-                        first=clause.first,
-                        last=clause.last,
-                        count=None,
-                        duration=self._duration(nt, clause.first, clause.last),
-                        explicit_date=True,
-                    )
+                day = self._resolve((clause.leading + clause.local)[-1], direction, today, running_value)
+                self._add(
+                    drafts, self._repeat(nt, drafts[-1], clause, day, morph, today, keep_duration=False)
                 )
             else:
                 places = [
@@ -216,6 +212,29 @@ class RuleBasedExtractor:
                 running = clause.leading[-1]
                 running_value = resolved_leading[-1] if resolved_leading else None
         return self._benevolat_over_outings(drafts)
+
+    def _repeat(
+        self,
+        nt: NormalizedText,
+        previous: _Draft,
+        clause: Clause,
+        day: date | None,
+        morph: Morphology,
+        today: date,
+        keep_duration: bool,
+    ) -> _Draft:
+        """The previous step again, on another day, described by its own clause."""
+        duration = self._duration(nt, clause.first, clause.last)
+        return replace(
+            previous,
+            dates=[day],
+            status=self._status([day], morph, clause, today),
+            first=clause.first,
+            last=clause.last,
+            count=None if not keep_duration else previous.count,
+            duration=duration if duration is not None or not keep_duration else previous.duration,
+            explicit_date=True,
+        )
 
     def _inherit(
         self,
@@ -273,7 +292,7 @@ class RuleBasedExtractor:
 
     @staticmethod
     def _sent_kind(trig: Trigger, drafts: list[_Draft]) -> Trigger:
-        """"je l'ai envoyée": a letter or CV sent is an application; any other file keeps its kind."""
+        """ "je l'ai envoyée": a letter or CV sent is an application; any other file keeps its kind."""
         previous = drafts[-1] if drafts else None
         if previous is None or previous.kind in {"cv", "lettre_motivation", "candidature"}:
             return replace(trig, category="EMPLOI", kind="candidature")
@@ -388,7 +407,8 @@ class RuleBasedExtractor:
         before = " ".join(before_words)
         after = nt.phrase(trig.last, clause.last)
         negated = any(
-            w in grammar.NEGATIONS and (k + 1 >= len(before_words) or before_words[k + 1] not in {"mal", "que"})
+            w in grammar.NEGATIONS
+            and (k + 1 >= len(before_words) or before_words[k + 1] not in {"mal", "que"})
             for k, w in enumerate(before_words)
         )
         if negated or grammar.INTENT.search(" " + before + " ") or grammar.ADVICE.search(before):
@@ -466,7 +486,9 @@ class RuleBasedExtractor:
             if direction is None and clauses[i].leading and not clauses[i].triggers:
                 direction = next((d for d in own[i + 1 :] if d is not None), None)
             if direction is None:
-                direction = out[-1] if out else next((d for d in own[i + 1 :] if d is not None), Direction.PAST)
+                direction = (
+                    out[-1] if out else next((d for d in own[i + 1 :] if d is not None), Direction.PAST)
+                )
             out.append(direction)
         return out
 
@@ -546,12 +568,15 @@ class RuleBasedExtractor:
                     chain.append(m)
                 else:
                     break
-            values = [self._resolve(m, self._infinitive_direction(nt, morph, m, direction), today, running_value)
-                      for m in chain]
+            values = [
+                self._resolve(m, self._infinitive_direction(nt, morph, m, direction), today, running_value)
+                for m in chain
+            ]
             return values, True
         # "je suis allée à la Mission Locale hier pour l'atelier": the day said before the activity
         local_before = [
-            m for m in clause.local
+            m
+            for m in clause.local
             if m.last <= trig.first and not any(w in SUBJECTS for w in words[m.last : trig.first])
         ]
         if local_before:
@@ -567,7 +592,7 @@ class RuleBasedExtractor:
     def _infinitive_direction(
         nt: NormalizedText, morph: Morphology, mention: DateMention, direction: Direction
     ) -> Direction:
-        """"pour les déposer lundi": a day after an infinitive is ahead."""
+        """ "pour les déposer lundi": a day after an infinitive is ahead."""
         for k in range(max(0, mention.first - 2), mention.first):
             if morph.morphs[k].verb_form == "Inf" or nt.tokens[k].norm in {"deposer", "envoyer", "postuler"}:
                 return Direction.FUTURE
@@ -582,7 +607,7 @@ class RuleBasedExtractor:
         direction: Direction,
         today: date,
     ) -> _Draft | None:
-        """"inscrite à la formation qui commence le 12": the course itself is a planned step too."""
+        """ "inscrite à la formation qui commence le 12": the course itself is a planned step too."""
         if trig.kind != "recherche_formation":
             return None
         words = nt.norms
@@ -648,7 +673,7 @@ class RuleBasedExtractor:
 
     @staticmethod
     def _corrected(nt: NormalizedText, jobs: list[JobMention]) -> JobMention:
-        """"facteur, enfin agent de distribution", "cariste… euh non, de soudeur": the last one said."""
+        """ "facteur, enfin agent de distribution", "cariste… euh non, de soudeur": the last one said."""
         chosen = jobs[0]
         for job in jobs[1:]:
             between = nt.norms[chosen.last : job.first]
@@ -689,7 +714,9 @@ class RuleBasedExtractor:
                     return distinct[:1]
             return employers[:1]
         if trig.kind in {"recherche_offres", "recherche_logement", "recherche_stage"}:
-            sites = [o for o in span_orgs if o.type in {OrgType.JOB_SITE, OrgType.HOUSING_SITE, OrgType.PUBLIC}]
+            sites = [
+                o for o in span_orgs if o.type in {OrgType.JOB_SITE, OrgType.HOUSING_SITE, OrgType.PUBLIC}
+            ]
             return (sites or span_orgs)[:1]
         if trig.kind == "rendez_vous_conseiller":
             public = [o for o in span_orgs if o.type is OrgType.PUBLIC]
@@ -777,7 +804,11 @@ class RuleBasedExtractor:
             rome_code = draft.job[2]
         pourquoi, quoi = demarche_codes(draft.kind, nt.phrase(draft.first, draft.last))
         day = draft.dates[0] if draft.dates else None
-        confidence = 0.55 + (0.2 if draft.explicit_date or day is None else 0.0) + (0.1 if draft.organizations else 0.0)
+        confidence = (
+            0.55
+            + (0.2 if draft.explicit_date or day is None else 0.0)
+            + (0.1 if draft.organizations else 0.0)
+        )
         return ExtractedStep(
             category=draft.category,
             kind=draft.kind,

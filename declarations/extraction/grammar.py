@@ -77,9 +77,29 @@ class Morphology:
         if word in _AUX:
             return True
         # "a" is both "à" and "a": an auxiliary only after a subject or a clitic.
-        return word == "a" and i > 0 and self.nt.tokens[i - 1].norm in {
-            "il", "elle", "on", "ca", "c", "qui", "m", "l", "y", "en", "t", "s", "n", "me", "nous", "vous",
-        }
+        return (
+            word == "a"
+            and i > 0
+            and self.nt.tokens[i - 1].norm
+            in {
+                "il",
+                "elle",
+                "on",
+                "ca",
+                "c",
+                "qui",
+                "m",
+                "l",
+                "y",
+                "en",
+                "t",
+                "s",
+                "n",
+                "me",
+                "nous",
+                "vous",
+            }
+        )
 
     def _is_participle(self, i: int) -> bool:
         word = self.nt.tokens[i].norm
@@ -103,7 +123,11 @@ class Morphology:
             word = tokens[i].norm
             if word in {"etais", "etait", "avais", "avait", "etaient"}:
                 return True
-            if word in {"viens", "vient", "venons"} and i + 1 < len(tokens) and tokens[i + 1].norm in {"de", "d"}:
+            if (
+                word in {"viens", "vient", "venons"}
+                and i + 1 < len(tokens)
+                and tokens[i + 1].norm in {"de", "d"}
+            ):
                 return True  # "je viens de postuler": just done
             morph = self.morphs[i]
             if morph.tense == "Imp" and morph.pos in {"VERB", "AUX"} and _IMPERFECT.match(word):
@@ -118,7 +142,7 @@ class Morphology:
         )
 
     def is_future(self, first: int, last: int) -> bool:
-        """"je vais postuler", a future tense, "prochain" inside tokens [first, last)."""
+        """ "je vais postuler", a future tense, "prochain" inside tokens [first, last)."""
         tokens = self.nt.tokens
         for i in range(first, min(last, len(tokens))):
             word = tokens[i].norm
@@ -172,10 +196,14 @@ BACK_REFERENCE = re.compile(
     r"(?:^| )(?:la bas|y suis|y retourne|y suis retourne|j y|y ai|y etais|chez eux|avec eux|chez elle|chez lui)(?: |$)"
 )
 # "demain j'y retourne": the same errand again, on another day
-RETURN = re.compile(r"(?:^| )(?:j y retourne|j y repasse|j y vais|j y retournerai|j y reviens|j y suis retourne"
-                    r"|j y suis retournee|on y retourne)(?: |$)")
+RETURN = re.compile(
+    r"(?:^| )(?:j y retourne|j y repasse|j y vais|j y retournerai|j y reviens|j y suis retourne"
+    r"|j y suis retournee|on y retourne)(?: |$)"
+)
 # "juste après", "le jour même": the day of the step just told
-SAME_DAY = re.compile(r"(?:^| )(?:juste apres|le jour meme|dans la foulee|apres ca|juste avant|ensuite|la bas)(?: |$)")
+SAME_DAY = re.compile(
+    r"(?:^| )(?:juste apres|le jour meme|dans la foulee|apres ca|juste avant|ensuite|la bas)(?: |$)"
+)
 # "cette formation", "ce poste": the one named earlier in the note
 DEMONSTRATIVE = re.compile(
     r" (?:cette|ce|cet|ces) (formation|stage|poste|offre|entreprise|ecole|atelier|mission|job|boulot|magasin"
@@ -184,4 +212,6 @@ DEMONSTRATIVE = re.compile(
 )
 DISTRIBUTIVE = re.compile(r" (?:a|pour) (?:chacune|chacun|toutes|tous) ")
 # "on a préparé mon entretien": getting ready for an activity is not the activity
-PREPARATION = re.compile(r"(?:prepar[a-z]*|simulation d|simulation de|entrainer pour|reviser pour)(?: [a-z]+){0,2}$")
+PREPARATION = re.compile(
+    r"(?:prepar[a-z]*|simulation d|simulation de|entrainer pour|reviser pour)(?: [a-z]+){0,2}$"
+)

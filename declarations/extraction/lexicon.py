@@ -53,8 +53,22 @@ _EMPLOYERS: dict[str, tuple[str, ...]] = {
     "Spar": ("spar",),
     "Costco": ("costco",),
     # restaurants, fast food
-    "McDonald's": ("mcdonald s", "mcdonalds", "mcdonald", "mc donald s", "mc donalds", "mc donald", "mcdo",
-                   "mc do", "macdo", "mac do", "mac donald", "mac donalds", "macdonald", "mac donald s"),
+    "McDonald's": (
+        "mcdonald s",
+        "mcdonalds",
+        "mcdonald",
+        "mc donald s",
+        "mc donalds",
+        "mc donald",
+        "mcdo",
+        "mc do",
+        "macdo",
+        "mac do",
+        "mac donald",
+        "mac donalds",
+        "macdonald",
+        "mac donald s",
+    ),
     "Burger King": ("burger king", "burgerking"),
     "KFC": ("kfc", "k f c"),
     "Quick": ("quick",),
@@ -237,7 +251,13 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "APEC": ("apec",),
     "Cap Emploi": ("cap emploi",),
     "CIO": ("cio",),
-    "Point Information Jeunesse": ("point information jeunesse", "pij", "bij", "crij", "information jeunesse"),
+    "Point Information Jeunesse": (
+        "point information jeunesse",
+        "pij",
+        "bij",
+        "crij",
+        "information jeunesse",
+    ),
     "MSA": ("msa",),
     "URSSAF": ("urssaf",),
     "CROUS": ("crous",),
@@ -308,12 +328,47 @@ _HOUSING_SITES: dict[str, tuple[str, ...]] = {
 
 # Kinds of places that take a proper name after them ("la boulangerie Martin", "l'EHPAD Les Tilleuls").
 BUSINESS_NOUNS = (
-    "boulangerie", "patisserie", "pharmacie", "clinique", "creche", "ehpad", "garage", "restaurant",
-    "hotel", "salon de coiffure", "entreprise", "societe", "magasin", "boutique", "cabinet", "agence",
-    "association", "camping", "ferme", "brasserie", "epicerie", "boucherie", "fleuriste", "librairie",
-    "supermarche", "residence", "maison de retraite", "auto ecole", "menuiserie", "imprimerie",
-    "laverie", "pizzeria", "cafe", "bar", "traiteur", "institut", "centre equestre", "haras", "start up",
-    "startup", "boite",
+    "boulangerie",
+    "patisserie",
+    "pharmacie",
+    "clinique",
+    "creche",
+    "ehpad",
+    "garage",
+    "restaurant",
+    "hotel",
+    "salon de coiffure",
+    "entreprise",
+    "societe",
+    "magasin",
+    "boutique",
+    "cabinet",
+    "agence",
+    "association",
+    "camping",
+    "ferme",
+    "brasserie",
+    "epicerie",
+    "boucherie",
+    "fleuriste",
+    "librairie",
+    "supermarche",
+    "residence",
+    "maison de retraite",
+    "auto ecole",
+    "menuiserie",
+    "imprimerie",
+    "laverie",
+    "pizzeria",
+    "cafe",
+    "bar",
+    "traiteur",
+    "institut",
+    "centre equestre",
+    "haras",
+    "start up",
+    "startup",
+    "boite",
 )
 # Words that end a spoken name: grammar words, pronouns, time words.
 _NAME_STOP = frozenset(
@@ -396,7 +451,7 @@ class OrgMatcher:
 
     @staticmethod
     def _reference(words: list[str], i: int, earlier: list[OrgMention]) -> OrgMention | None:
-        """"à l'accueil de l'EHPAD" after "l'EHPAD Les Glycines": the place named before."""
+        """ "à l'accueil de l'EHPAD" after "l'EHPAD Les Glycines": the place named before."""
         if i == 0 or words[i - 1] not in {"l", "la", "le", "au", "du"}:
             return None
         for key in _BUSINESS_KEYS.get(words[i], ()):
@@ -435,13 +490,17 @@ class OrgMatcher:
 
     @staticmethod
     def _proper_name(nt: NormalizedText, i: int) -> OrgMention | None:
-        """"chez Action", "chez Boulanger": a capitalised name after "chez" in a cased transcript."""
+        """ "chez Action", "chez Boulanger": a capitalised name after "chez" in a cased transcript."""
         if i == 0 or nt.norms[i - 1] != "chez" or nt.tokens[i].sentence_start:
             return None
         k = i
         while k < len(nt) and k - i < 3:
             original = nt.original[nt.tokens[k].start : nt.tokens[k].end]
-            if not original[:1].isupper() or nt.norms[k] in _NOT_A_NAME or (k > i and nt.tokens[k].comma_before):
+            if (
+                not original[:1].isupper()
+                or nt.norms[k] in _NOT_A_NAME
+                or (k > i and nt.tokens[k].comma_before)
+            ):
                 break
             k += 1
         if k == i:
@@ -478,9 +537,13 @@ class OrgMatcher:
                 return None
             start, end = nt.char_span(i, name_words[-1] + 1)
             label = nt.original[start:end]
-            label = label[:1].upper() + label[1:] if cased else " ".join(
-                w if w in _NAME_PARTICLES and j > 0 else w.capitalize()
-                for j, w in enumerate(nt.original[start:end].lower().split())
+            label = (
+                label[:1].upper() + label[1:]
+                if cased
+                else " ".join(
+                    w if w in _NAME_PARTICLES and j > 0 else w.capitalize()
+                    for j, w in enumerate(nt.original[start:end].lower().split())
+                )
             )
             if key in {("entreprise",), ("societe",), ("start", "up"), ("startup",), ("boite",)}:
                 name_start, _ = nt.char_span(name_words[0], name_words[0] + 1)

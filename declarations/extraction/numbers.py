@@ -93,10 +93,15 @@ def find_durations(nt: NormalizedText, first: int = 0, last: int | None = None) 
         i, j = nt.token_span(match)
         if j > last:
             break
-        has_unit = "h" in match.group(0).split() or "heure" in match.group(0) or match.group("h2") in {
-            "midi",
-            "minuit",
-        }
+        has_unit = (
+            "h" in match.group(0).split()
+            or "heure" in match.group(0)
+            or match.group("h2")
+            in {
+                "midi",
+                "minuit",
+            }
+        )
         if not has_unit:
             continue
         start = _clock_minutes(match.group("h1"), match.group("m1"))
@@ -159,8 +164,14 @@ def find_quantities(
         if token.isdigit() and following not in _UNITS:
             previous = nt.tokens[k - 1].norm if k > 0 else ""
             value = int(token)
-            countable = following in COUNTABLE_NOUNS or following in {"", "non", "ou", "et", "a"} or (
-                nt.tokens[k + 1].comma_before or nt.tokens[k + 1].sentence_start if k + 1 < len(nt) else True
+            countable = (
+                following in COUNTABLE_NOUNS
+                or following in {"", "non", "ou", "et", "a"}
+                or (
+                    nt.tokens[k + 1].comma_before or nt.tokens[k + 1].sentence_start
+                    if k + 1 < len(nt)
+                    else True
+                )
             )
             if previous in {"genre", "environ", "presque", "dans", "a", "non", "envoye", "relance"}:
                 countable = countable or previous != "a"

@@ -97,7 +97,6 @@ class RomeIndex:
             i = best.last
         return found
 
-
     @staticmethod
     def _cued(words: list[str], i: int) -> bool:
         """A one-word title needs a word that announces a job before it ("pour être", "poste de"),

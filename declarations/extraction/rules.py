@@ -28,132 +28,257 @@ def _rule(category: str, kind: str, priority: int, pattern: str) -> TriggerRule:
 
 RULES: list[TriggerRule] = [
     # ── EMPLOI ──────────────────────────────────────────────────────────────────────────────────
-    _rule("EMPLOI", "candidature", 60, r"postul[a-z]*|candidatures?(?: spontanees?)?|repondu a " + _W + r"{0,2}offres?"),
-    _rule("EMPLOI", "candidature", 62,
-          r"(?:envoy|envoi|depos|donn|transmis|transmet|laiss|apport|amen|distribu|imprim)[a-z]* "
-          + _W + r"{0,5}?(?:cv|lettres? de motivation|candidatures?)"),
+    _rule(
+        "EMPLOI",
+        "candidature",
+        60,
+        r"postul[a-z]*|candidatures?(?: spontanees?)?|repondu a " + _W + r"{0,2}offres?",
+    ),
+    _rule(
+        "EMPLOI",
+        "candidature",
+        62,
+        r"(?:envoy|envoi|depos|donn|transmis|transmet|laiss|apport|amen|distribu|imprim)[a-z]* "
+        + _W
+        + r"{0,5}?(?:cv|lettres? de motivation|candidatures?)",
+    ),
     _rule("EMPLOI", "candidature", 58, r"relanc[a-z]*|en main propre|candidature spontanee"),
     # "je l'ai envoyée", "je l'envoie demain": sending what was just prepared (kind from the previous step)
-    _rule("EMPLOI", "_sent", 54,
-          r"(?:l|les) (?:ai |avons )?(?:envoye|envoyee|envoyes|envoyees|envoie|envoient|enverrai|depose|deposee"
-          r"|deposes|deposees|depose|deposerai|donne|donnee|transmis|transmise|poste|postee)"),
+    _rule(
+        "EMPLOI",
+        "_sent",
+        54,
+        r"(?:l|les) (?:ai |avons )?(?:envoye|envoyee|envoyes|envoyees|envoie|envoient|enverrai|depose|deposee"
+        r"|deposes|deposees|depose|deposerai|donne|donnee|transmis|transmise|poste|postee)",
+    ),
     _rule("EMPLOI", "cv", 40, r"cv|curriculum(?: vitae)?"),
     _rule("EMPLOI", "lettre_motivation", 45, r"lettres? de motivation|lettre de motiv"),
-    _rule("EMPLOI", "recherche_offres", 50,
-          r"(?:(?:regard|cherch|consult|parcour|epluch|fouill|recherch|repere|trouv)[a-z]*|lu|vu) "
-          + _W + r"{0,3}?(?:offres?|annonces?)(?: d emploi)?"),
-    _rule("EMPLOI", "recherche_offres", 48,
-          r"(?:cherch|recherch)[a-z]* " + _W + r"{0,2}?(?:travail|boulot|job|emploi|taf|taff|poste)"
-          r"|recherches? d emploi"),
-    _rule("EMPLOI", "entretien_embauche", 55,
-          r"(?:mini )?entretiens?(?: d embauche| de recrutement| d embauches| telephonique| en visio)?"
-          r"|(?:fait|passe|eu) (?:un |une )?(?:essai|journee d essai)|job interview"
-          r"|tests? (?:de recrutement|d embauche|de selection|psychotechniques?)|(?:un |des )?tests? chez"),
-    _rule("EMPLOI", "emploi", 50,
-          r"(?:travaill|boss|taff)[a-z]*(?! sur)|missions?(?! locales?)|journee d interim|interim"
-          r"|remplacement|extras?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
-          r"|(?:fait|commence|repris|reprends|repars|debute|fini) (?:un |une |mon |ma |le |la )?"
-          r"(?:job|boulot|taf|taff|contrat|poste|saison)|baby sitting|babysitting|garde d enfants"
-          r"|vendanges|(?:journee|jour|journees|jours|semaine|matinee|soiree|nuit) de (?:travail|boulot|taf|taff)"
-          r"|(?:fait|faisais|fais) (?:la|le|l) (?:plonge|mise en rayon|inventaire|caisse|menage|manutention"
-          r"|nettoyage|livraison|livraisons|service|ramassage|preparation de commandes)"),
+    _rule(
+        "EMPLOI",
+        "recherche_offres",
+        50,
+        r"(?:(?:regard|cherch|consult|parcour|epluch|fouill|recherch|repere|trouv)[a-z]*|lu|vu) "
+        + _W
+        + r"{0,3}?(?:offres?|annonces?)(?: d emploi)?",
+    ),
+    _rule(
+        "EMPLOI",
+        "recherche_offres",
+        48,
+        r"(?:cherch|recherch)[a-z]* " + _W + r"{0,2}?(?:travail|boulot|job|emploi|taf|taff|poste)"
+        r"|recherches? d emploi",
+    ),
+    _rule(
+        "EMPLOI",
+        "entretien_embauche",
+        55,
+        r"(?:mini )?entretiens?(?: d embauche| de recrutement| d embauches| telephonique| en visio)?"
+        r"|(?:fait|passe|eu) (?:un |une )?(?:essai|journee d essai)|job interview"
+        r"|tests? (?:de recrutement|d embauche|de selection|psychotechniques?)|(?:un |des )?tests? chez",
+    ),
+    _rule(
+        "EMPLOI",
+        "emploi",
+        50,
+        r"(?:travaill|boss|taff)[a-z]*(?! sur)|missions?(?! locales?)|journee d interim|interim"
+        r"|remplacement|extras?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
+        r"|(?:fait|commence|repris|reprends|repars|debute|fini) (?:un |une |mon |ma |le |la )?"
+        r"(?:job|boulot|taf|taff|contrat|poste|saison)|baby sitting|babysitting|garde d enfants"
+        r"|vendanges|(?:journee|jour|journees|jours|semaine|matinee|soiree|nuit) de (?:travail|boulot|taf|taff)"
+        r"|(?:fait|faisais|fais) (?:la|le|l) (?:plonge|mise en rayon|inventaire|caisse|menage|manutention"
+        r"|nettoyage|livraison|livraisons|service|ramassage|preparation de commandes)",
+    ),
     # starting work ("je commence lundi", "premier jour chez Speedy") when nothing more precise is said
-    _rule("EMPLOI", "emploi", 30,
-          r"(?:je|j|ai|a) (?:commence|debute|demarre)(?= (?:a|au|chez|le|la|l|lundi|mardi|mercredi|jeudi|vendredi"
-          r"|samedi|dimanche|demain|ce|cette|mon|ma|en|comme|\d))|premier jour|premiere journee"),
-    _rule("EMPLOI", "recherche_stage", 57,
-          r"(?:cherch|recherch|trouv|demand)[a-z]* " + _W + r"{0,2}?stages?(?! (?:de )?(?:decouverte|d observation))"
-          r"|convention de stage"),
+    _rule(
+        "EMPLOI",
+        "emploi",
+        30,
+        r"(?:je|j|ai|a) (?:commence|debute|demarre)(?= (?:a|au|chez|le|la|l|lundi|mardi|mercredi|jeudi|vendredi"
+        r"|samedi|dimanche|demain|ce|cette|mon|ma|en|comme|\d))|premier jour|premiere journee",
+    ),
+    _rule(
+        "EMPLOI",
+        "recherche_stage",
+        57,
+        r"(?:cherch|recherch|trouv|demand)[a-z]* "
+        + _W
+        + r"{0,2}?stages?(?! (?:de )?(?:decouverte|d observation))"
+        r"|convention de stage",
+    ),
     _rule("EMPLOI", "recherche_stage", 30, r"stages?(?! (?:de )?(?:decouverte|d observation))"),
     # ── PROJET_PROFESSIONNEL ────────────────────────────────────────────────────────────────────
-    _rule("PROJET_PROFESSIONNEL", "enquete_metier", 65,
-          r"enquetes? (?:metiers?|professionnelles?)|interview[a-z]*"
-          r"|(?:explique|presente|raconte|parle de) (?:son|leur) (?:metier|boulot|travail)"
-          r"|rencontre " + _W + r"{0,3}?professionnels?"
-          r"|(?:regarde|vu|lu|cherche|renseigne|informe|decouvert|ecoute)[a-z]* " + _W + r"{0,4}?"
-          r"(?:sur|du|le|les) (?:le |les )?metiers? (?:d|de|du)"),
-    _rule("PROJET_PROFESSIONNEL", "immersion", 66,
-          r"immersions?|pmsmp|stages? (?:de )?(?:decouverte|d observation)"
-          r"|mise en situation (?:en milieu )?professionnelle"),
-    _rule("PROJET_PROFESSIONNEL", "recherche_alternance", 62,
-          r"alternance|apprentissage|apprenti|contrat pro(?:fessionnalisation)?|contrat de professionnalisation"),
-    _rule("PROJET_PROFESSIONNEL", "forum_emploi", 70,
-          r"(?:salons?|forums?) (?:de l |des |du |d )?(?:emploi|apprentissage|alternance|etudiant|etudiants"
-          r"|orientation|metiers?|formations?|recrutement|jobs?|entreprises|handicap|professionnel)"
-          r"|forums?|job ?dating|jobdating|portes? ouvertes?"),
-    _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 68,
-          r"(?:eu|vu|voir|vois|rencontre|rencontrer|appele|appeler|rappele|contacte|parle a|parle avec|echange avec"
-          r"|appel de|appel avec|coup de fil de|coup de fil avec|visio avec|telephone avec|mail de|message de"
-          r"|rendez vous avec|rdv avec|entretien avec|point avec|bilan avec|simulation d entretien avec|avec)"
-          r" (?:mon |ma |la |le )?(?:nouvelle |nouveau )?(?:conseill[a-z]*|referent[a-z]*|educat[a-z]*)"
-          r"|simulation d entretien|entretien individuel"),
+    _rule(
+        "PROJET_PROFESSIONNEL",
+        "enquete_metier",
+        65,
+        r"enquetes? (?:metiers?|professionnelles?)|interview[a-z]*"
+        r"|(?:explique|presente|raconte|parle de) (?:son|leur) (?:metier|boulot|travail)"
+        r"|rencontre " + _W + r"{0,3}?professionnels?"
+        r"|(?:regarde|vu|lu|cherche|renseigne|informe|decouvert|ecoute)[a-z]* " + _W + r"{0,4}?"
+        r"(?:sur|du|le|les) (?:le |les )?metiers? (?:d|de|du)",
+    ),
+    _rule(
+        "PROJET_PROFESSIONNEL",
+        "immersion",
+        66,
+        r"immersions?|pmsmp|stages? (?:de )?(?:decouverte|d observation)"
+        r"|mise en situation (?:en milieu )?professionnelle",
+    ),
+    _rule(
+        "PROJET_PROFESSIONNEL",
+        "recherche_alternance",
+        62,
+        r"alternance|apprentissage|apprenti|contrat pro(?:fessionnalisation)?|contrat de professionnalisation",
+    ),
+    _rule(
+        "PROJET_PROFESSIONNEL",
+        "forum_emploi",
+        70,
+        r"(?:salons?|forums?) (?:de l |des |du |d )?(?:emploi|apprentissage|alternance|etudiant|etudiants"
+        r"|orientation|metiers?|formations?|recrutement|jobs?|entreprises|handicap|professionnel)"
+        r"|forums?|job ?dating|jobdating|portes? ouvertes?",
+    ),
+    _rule(
+        "PROJET_PROFESSIONNEL",
+        "rendez_vous_conseiller",
+        68,
+        r"(?:eu|vu|voir|vois|rencontre|rencontrer|appele|appeler|rappele|contacte|parle a|parle avec|echange avec"
+        r"|appel de|appel avec|coup de fil de|coup de fil avec|visio avec|telephone avec|mail de|message de"
+        r"|rendez vous avec|rdv avec|entretien avec|point avec|bilan avec|simulation d entretien avec|avec)"
+        r" (?:mon |ma |la |le )?(?:nouvelle |nouveau )?(?:conseill[a-z]*|referent[a-z]*|educat[a-z]*)"
+        r"|simulation d entretien|entretien individuel",
+    ),
     # generic appointment: the kind comes from the words around it (see APPOINTMENT_CONTEXT)
     _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 56, r"rendez vous|rdv"),
     # ── FORMATION ───────────────────────────────────────────────────────────────────────────────
-    _rule("FORMATION", "atelier", 72,
-          r"ateliers?|informations? collectives?|infos? coll[a-z]*|reunions? d information|sessions? d information"),
-    _rule("FORMATION", "formation", 50,
-          r"formations?|mooc|e learning|elearning|caces|sst|haccp|premiers secours|psc1|bafa"
-          r"|cours (?:de |d )(?!code|conduite)[a-z]+"),
-    _rule("FORMATION", "recherche_formation", 64,
-          r"(?:cherch|recherch|renseign|regard|trouv|compar)[a-z]* " + _W + r"{0,3}?"
-          r"(?:formations?|ecoles?|cfa|bts|cap|bac pro|licence|cursus|diplomes?)"
-          r"|(?:inscrit|inscrite|inscription|inscrire|inscris)[a-z]* (?:a |au |aux |en |pour )" + _W + r"{0,2}?"
-          r"(?:formations?|cfa|ecole|bts|cap|cours|greta|afpa|stage|session|tests?|concours|epreuves?|selections?)"
-          r"|dossier d inscription|parcoursup|dossier (?:de candidature |d admission )?(?:pour|a) " + _W + r"{0,2}?formations?"
-          r"|(?:passe|passer|passerai|passais)[a-z]* (?:les |des |mes )(?:tests?|concours|epreuves?)"
-          r"(?: d entree| de selection| d admission)?"
-          r"|(?:pris|prendre|demande)[a-z]* (?:des |les )?(?:infos|informations|renseignements) (?:sur|pour) "
-          + _W + r"{0,2}?(?:bts|cap|formations?|ecoles?|bac|licence|diplomes?|but|cfa)"),
+    _rule(
+        "FORMATION",
+        "atelier",
+        72,
+        r"ateliers?|informations? collectives?|infos? coll[a-z]*|reunions? d information|sessions? d information",
+    ),
+    _rule(
+        "FORMATION",
+        "formation",
+        50,
+        r"formations?|mooc|e learning|elearning|caces|sst|haccp|premiers secours|psc1|bafa"
+        r"|cours (?:de |d )(?!code|conduite)[a-z]+",
+    ),
+    _rule(
+        "FORMATION",
+        "recherche_formation",
+        64,
+        r"(?:cherch|recherch|renseign|regard|trouv|compar)[a-z]* " + _W + r"{0,3}?"
+        r"(?:formations?|ecoles?|cfa|bts|cap|bac pro|licence|cursus|diplomes?)"
+        r"|(?:inscrit|inscrite|inscription|inscrire|inscris)[a-z]* (?:a |au |aux |en |pour )" + _W + r"{0,2}?"
+        r"(?:formations?|cfa|ecole|bts|cap|cours|greta|afpa|stage|session|tests?|concours|epreuves?|selections?)"
+        r"|dossier d inscription|parcoursup|dossier (?:de candidature |d admission )?(?:pour|a) "
+        + _W
+        + r"{0,2}?formations?"
+        r"|(?:passe|passer|passerai|passais)[a-z]* (?:les |des |mes )(?:tests?|concours|epreuves?)"
+        r"(?: d entree| de selection| d admission)?"
+        r"|(?:pris|prendre|demande)[a-z]* (?:des |les )?(?:infos|informations|renseignements) (?:sur|pour) "
+        + _W
+        + r"{0,2}?(?:bts|cap|formations?|ecoles?|bac|licence|diplomes?|but|cfa)",
+    ),
     # ── CITOYENNETE ─────────────────────────────────────────────────────────────────────────────
-    _rule("CITOYENNETE", "permis_conduire", 60,
-          r"code(?: de la route)?(?! (?:postal|promo|barre|pin|wifi|secret))|(?:lecons?|heures?|cours|seances?) "
-          r"(?:de |d )(?:conduite|code)|conduite(?: accompagnee)?|auto ecole|permis(?: de conduire| b)?"),
-    _rule("CITOYENNETE", "demarche_administrative", 52,
-          r"carte d identite|passeport|titre de sejour|carte de sejour|cni|compte (?:bancaire|en banque)"
-          r"|rib|impots?|declaration de revenus|prime d activite|allocations?(?: cej| du cej)?|attestations?"
-          r"|justificatifs?|papiers|recensement|jdc|journee defense"),
+    _rule(
+        "CITOYENNETE",
+        "permis_conduire",
+        60,
+        r"code(?: de la route)?(?! (?:postal|promo|barre|pin|wifi|secret))|(?:lecons?|heures?|cours|seances?) "
+        r"(?:de |d )(?:conduite|code)|conduite(?: accompagnee)?|auto ecole|permis(?: de conduire| b)?",
+    ),
+    _rule(
+        "CITOYENNETE",
+        "demarche_administrative",
+        52,
+        r"carte d identite|passeport|titre de sejour|carte de sejour|cni|compte (?:bancaire|en banque)"
+        r"|rib|impots?|declaration de revenus|prime d activite|allocations?(?: cej| du cej)?|attestations?"
+        r"|justificatifs?|papiers|recensement|jdc|journee defense",
+    ),
     # places: an administrative errand when nothing more specific is said there
     _rule("CITOYENNETE", "demarche_administrative", 35, r"mairie|prefecture|caf|ants|banque|tresor public"),
-    _rule("CITOYENNETE", "benevolat", 75,
-          r"benevol[a-z]*|volontariat|service civique|maraudes?|distribution alimentaire"
-          r"|secours populaire|secours catholique|restos du coeur|banque alimentaire|croix rouge|emmaus"),
+    _rule(
+        "CITOYENNETE",
+        "benevolat",
+        75,
+        r"benevol[a-z]*|volontariat|service civique|maraudes?|distribution alimentaire"
+        r"|secours populaire|secours catholique|restos du coeur|banque alimentaire|croix rouge|emmaus",
+    ),
     # ── LOGEMENT ────────────────────────────────────────────────────────────────────────────────
-    _rule("LOGEMENT", "recherche_logement", 55,
-          r"(?:cherch|recherch|regard|consult|trouv)[a-z]* " + _W + r"{0,3}?"
-          r"(?:logements?|apparts?|appartements?|studios?|chambres?|colocs?|colocations?|t1|t2|f1|f2|maisons?)"),
-    _rule("LOGEMENT", "visite_logement", 66,
-          r"visit[a-z]* " + _W + r"{0,2}?(?:apparts?|appartements?|studios?|logements?|chambres?|colocs?"
-          r"|colocations?|t1|t2|f1|f2|maisons?)|visites? d (?:apparts?|appartements?|logements?)"),
-    _rule("LOGEMENT", "dossier_logement", 68,
-          r"dossier " + _W + r"{0,5}?(?:logement|foyer|fjt|apl|visale|hlm|bailleur|location|locatif|apparts?"
-          r"|appartement)|apl|visale|logement social|hlm|demande de logement|action logement"
-          r"|foyer de jeunes travailleurs|fjt"),
+    _rule(
+        "LOGEMENT",
+        "recherche_logement",
+        55,
+        r"(?:cherch|recherch|regard|consult|trouv)[a-z]* " + _W + r"{0,3}?"
+        r"(?:logements?|apparts?|appartements?|studios?|chambres?|colocs?|colocations?|t1|t2|f1|f2|maisons?)",
+    ),
+    _rule(
+        "LOGEMENT",
+        "visite_logement",
+        66,
+        r"visit[a-z]* " + _W + r"{0,2}?(?:apparts?|appartements?|studios?|logements?|chambres?|colocs?"
+        r"|colocations?|t1|t2|f1|f2|maisons?)|visites? d (?:apparts?|appartements?|logements?)",
+    ),
+    _rule(
+        "LOGEMENT",
+        "dossier_logement",
+        68,
+        r"dossier " + _W + r"{0,5}?(?:logement|foyer|fjt|apl|visale|hlm|bailleur|location|locatif|apparts?"
+        r"|appartement)|apl|visale|logement social|hlm|demande de logement|action logement"
+        r"|foyer de jeunes travailleurs|fjt",
+    ),
     # ── SANTE ───────────────────────────────────────────────────────────────────────────────────
-    _rule("SANTE", "rendez_vous_medical", 60,
-          r"medecin(?: traitant| generaliste)?|docteur|dentiste|kine[a-z]*|gyneco[a-z]*|dermato[a-z]*"
-          r"|ophtalmo[a-z]*|psychologue|psy|psychiatre|orthophoniste|osteo[a-z]*|generaliste|sage femme"
-          r"|podologue|orthodontiste|radiologue|hopital|urgences|visite medicale|prise de sang|vaccin[a-z]*"
-          r"|radio|echographie|analyses? de sang|cardiologue|opticien|infirmiere"),
-    _rule("SANTE", "demarche_sante", 62,
-          r"carte vitale|mutuelle|complementaire sante(?: solidaire)?|css|cmu|ameli|cpam|bilan de sante"
-          r"|securite sociale|assurance maladie|check up"),
+    _rule(
+        "SANTE",
+        "rendez_vous_medical",
+        60,
+        r"medecin(?: traitant| generaliste)?|docteur|dentiste|kine[a-z]*|gyneco[a-z]*|dermato[a-z]*"
+        r"|ophtalmo[a-z]*|psychologue|psy|psychiatre|orthophoniste|osteo[a-z]*|generaliste|sage femme"
+        r"|podologue|orthodontiste|radiologue|hopital|urgences|visite medicale|prise de sang|vaccin[a-z]*"
+        r"|radio|echographie|analyses? de sang|cardiologue|opticien|infirmiere",
+    ),
+    _rule(
+        "SANTE",
+        "demarche_sante",
+        62,
+        r"carte vitale|mutuelle|complementaire sante(?: solidaire)?|css|cmu|ameli|cpam|bilan de sante"
+        r"|securite sociale|assurance maladie|check up",
+    ),
     # ── CULTURE_SPORT_LOISIRS ───────────────────────────────────────────────────────────────────
-    _rule("CULTURE_SPORT_LOISIRS", "sport", 50,
-          r"sport|jogging|footing|courir|couru|course a pied|running|foot|football|futsal|basket|handball|hand"
-          r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|(?:fait|faire|fais) du velo|(?:tour|heures?|sortie|seance) de velo|vtt|boxe|judo"
-          r"|karate|danse|yoga|randonnee|rando|escalade|entrainement|ping pong|badminton|volley|skate|roller"
-          r"|crossfit|athletisme|balade|promenade|marche a pied|pilates|zumba|equitation|surf|ski|match|patinoire"
-          r"|patin a glace|trampoline|accrobranche|karting|paintball|bowling|piscine|golf|paddle|kayak|canoe"),
-    _rule("CULTURE_SPORT_LOISIRS", "culture", 52,
-          r"cinema|cine|musee|concert|theatre|expo|exposition|spectacle|festival|opera|visite guidee"
-          r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|escape game|laser game"),
+    _rule(
+        "CULTURE_SPORT_LOISIRS",
+        "sport",
+        50,
+        r"sport|jogging|footing|courir|couru|course a pied|running|foot|football|futsal|basket|handball|hand"
+        r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|(?:fait|faire|fais) du velo|(?:tour|heures?|sortie|seance) de velo|vtt|boxe|judo"
+        r"|karate|danse|yoga|randonnee|rando|escalade|entrainement|ping pong|badminton|volley|skate|roller"
+        r"|crossfit|athletisme|balade|promenade|marche a pied|pilates|zumba|equitation|surf|ski|match|patinoire"
+        r"|patin a glace|trampoline|accrobranche|karting|paintball|bowling|piscine|golf|paddle|kayak|canoe",
+    ),
+    _rule(
+        "CULTURE_SPORT_LOISIRS",
+        "culture",
+        52,
+        r"cinema|cine|musee|concert|theatre|expo|exposition|spectacle|festival|opera|visite guidee"
+        r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|escape game|laser game",
+    ),
     # watching a match is an outing, playing one is sport
-    _rule("CULTURE_SPORT_LOISIRS", "culture", 53, r"(?:voir|vu|regarder|regarde|assister a|assiste a) (?:un|le|des) match"),
-    _rule("CULTURE_SPORT_LOISIRS", "loisir", 45,
-          r"lu (?:un|une|des|le|la|tout|toute|mon|ma) [a-z]+|lire|lecture|roman|manga|bd|dessin[a-z]*|dessine"
-          r"|guitare|piano|musique|jeux? video|jeu de societe|jardinage|tricot|couture|echecs"
-          r"|range (?:ma|mon|la|le) [a-z]+|peinture|photographie|photos|ecriture|ecrit (?:un |des )poeme"),
+    _rule(
+        "CULTURE_SPORT_LOISIRS",
+        "culture",
+        53,
+        r"(?:voir|vu|regarder|regarde|assister a|assiste a) (?:un|le|des) match",
+    ),
+    _rule(
+        "CULTURE_SPORT_LOISIRS",
+        "loisir",
+        45,
+        r"lu (?:un|une|des|le|la|tout|toute|mon|ma) [a-z]+|lire|lecture|roman|manga|bd|dessin[a-z]*|dessine"
+        r"|guitare|piano|musique|jeux? video|jeu de societe|jardinage|tricot|couture|echecs"
+        r"|range (?:ma|mon|la|le) [a-z]+|peinture|photographie|photos|ecriture|ecrit (?:un |des )poeme",
+    ),
 ]
 
 # Around a generic "rendez-vous": which kind it is.
@@ -174,7 +299,9 @@ DISCOVERY_WORDS = re.compile(r"decouverte|observation|immersion|pmsmp")
 FORMATION_SEARCH_VERBS = re.compile(
     r"(?:cherch|recherch|renseign|regard|trouv|compar|inscri|inscrit|inscription|dossier|candidat)[a-z]*"
 )
-SCHOOL_WORDS = re.compile(r"\b(?:lycee|cfa|ecole|cap|bts|bac|formation|formations|ifsi|ifas|iut|fac|universite|campus)\b")
+SCHOOL_WORDS = re.compile(
+    r"\b(?:lycee|cfa|ecole|cap|bts|bac|formation|formations|ifsi|ifas|iut|fac|universite|campus)\b"
+)
 
 # Démarche codes of the France Travail catalogue (cej_referentiels.json, demarche_catalogue).
 DEMARCHE_CODES: dict[str, tuple[str, str | None]] = {

@@ -19,10 +19,14 @@ from declarations.extraction.normalize import NormalizedText
 from declarations.extraction.rome import RomeIndex
 from declarations.extraction.rules import RULES, TriggerRule
 
-_NOT_A_SUBJECT_AFTER = frozenset({"avec", "pour", "chez", "a", "de", "d", "sans", "que", "qu", "ou", "dont", "qui"})
+_NOT_A_SUBJECT_AFTER = frozenset(
+    {"avec", "pour", "chez", "a", "de", "d", "sans", "que", "qu", "ou", "dont", "qui"}
+)
 _RELATIVE = frozenset({"ou", "que", "qu", "qui", "dont", "quand", "si", "comment"})
 _PARTS_OF_DAY = (("le", "matin"), ("l", "apres", "midi"), ("le", "soir"), ("la", "matinee"), ("le", "midi"))
-_PREPOSITIONS = frozenset({"de", "d", "du", "avec", "a", "au", "aux", "pour", "chez", "par", "sur", "vers", "sans"})
+_PREPOSITIONS = frozenset(
+    {"de", "d", "du", "avec", "a", "au", "aux", "pour", "chez", "par", "sur", "vers", "sans"}
+)
 _POSSESSIVES = frozenset({"ma", "mon", "mes", "sa", "son", "ses", "le", "la", "les", "l"})
 
 
@@ -75,8 +79,9 @@ def find_triggers(
         kept.append(trig)
     return sorted(kept, key=lambda t: t.first)
 
+
 def _in_relative_clause(nt: NormalizedText, morph: Morphology, first: int) -> bool:
-    """"les magasins où j'avais postulé": background, not a step of its own ("il m'a dit que je
+    """ "les magasins où j'avais postulé": background, not a step of its own ("il m'a dit que je
     commence jeudi" is not a relative clause: "que" follows a verb there)."""
     words = nt.norms
     for k in range(max(1, first - 4), first - 1):
@@ -85,6 +90,7 @@ def _in_relative_clause(nt: NormalizedText, morph: Morphology, first: int) -> bo
                 continue
             return True
     return False
+
 
 def segment(
     nt: NormalizedText, mentions: list[DateMention], triggers: list[Trigger], morph: Morphology
@@ -126,7 +132,9 @@ def segment(
         for part in _PARTS_OF_DAY:
             if tuple(words[i : i + len(part)]) == part and i not in in_mention:
                 starts.add(walk_back(i))
-        after_object_slot = i > 0 and (words[i - 1] in _PREPOSITIONS or morph.morphs[i - 1].pos in {"VERB", "AUX"})
+        after_object_slot = i > 0 and (
+            words[i - 1] in _PREPOSITIONS or morph.morphs[i - 1].pos in {"VERB", "AUX"}
+        )
         if i > 0 and not after_object_slot and _noun_subject_at(nt, morph, i):
             starts.add(walk_back(i))
         mention = mention_at.get(i)
@@ -151,8 +159,9 @@ def segment(
         clause_of(clauses, firsts, trig.first).triggers.append(trig)
     return _split_dated_triggers(words, clauses)
 
+
 def _split_dated_triggers(words: list[str], clauses: list[Clause]) -> list[Clause]:
-    """"une simulation d'entretien, pour mon entretien chez Sephora qui est lundi": a later trigger
+    """ "une simulation d'entretien, pour mon entretien chez Sephora qui est lundi": a later trigger
     followed by its own day is a step of its own, said inside the clause of another."""
     out: list[Clause] = []
     for clause in clauses:
@@ -179,12 +188,14 @@ def _split_dated_triggers(words: list[str], clauses: list[Clause]) -> list[Claus
         out.extend(pieces)
     return out
 
+
 def _noun_subject_at(nt: NormalizedText, morph: Morphology, i: int) -> bool:
-    """"(ce matin) ma conseillère m'a conseillé…": a clause with a noun subject starts at i."""
+    """ "(ce matin) ma conseillère m'a conseillé…": a clause with a noun subject starts at i."""
     if i + 2 >= len(nt) or nt.norms[i] not in _POSSESSIVES:
         return False
     noun, verb = morph.morphs[i + 1], morph.morphs[i + 2]
     return noun.pos in {"NOUN", "PROPN"} and (verb.pos in {"AUX", "VERB"} or nt.norms[i + 2] in {"m", "nous"})
+
 
 def _is_subject(words: list[str], i: int) -> bool:
     word = words[i]
@@ -196,6 +207,7 @@ def _is_subject(words: list[str], i: int) -> bool:
     if word in {"il", "elle", "on", "ils", "elles", "nous", "tu"}:
         return i + 1 < len(words) and words[i + 1] not in {"et", "aussi"}
     return True
+
 
 def clause_of(clauses: list[Clause], firsts: list[int], token: int) -> Clause:
     index = bisect.bisect_right(firsts, token) - 1

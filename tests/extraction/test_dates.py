@@ -51,7 +51,9 @@ def test_it_resolves_past_expressions(extract, sentence: str, expected: date | N
         ("J'ai un entretien chez Darty mardi.", date(2026, 10, 20)),
     ],
 )
-def test_it_resolves_future_expressions_and_marks_them_planned(extract, sentence: str, expected: date) -> None:
+def test_it_resolves_future_expressions_and_marks_them_planned(
+    extract, sentence: str, expected: date
+) -> None:
     steps = extract(sentence)
     assert only_date(steps) == expected
     assert steps[0].status == "planned"
@@ -76,7 +78,10 @@ def test_one_step_per_stated_day(extract) -> None:
 
 def test_an_elliptical_clause_repeats_the_step_on_its_own_day(extract) -> None:
     steps = extract("Lundi j'ai bossé chez Quick, et mardi aussi.")
-    assert [(s.kind, s.date) for s in steps] == [("emploi", date(2026, 10, 12)), ("emploi", date(2026, 10, 13))]
+    assert [(s.kind, s.date) for s in steps] == [
+        ("emploi", date(2026, 10, 12)),
+        ("emploi", date(2026, 10, 13)),
+    ]
 
 
 def test_the_recording_day_is_read_in_paris_time() -> None:

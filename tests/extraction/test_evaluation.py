@@ -20,10 +20,22 @@ from .conftest import DEV_SET, needs_shared
 FLOORS = {"text": 0.97, "asr_text": 0.97}
 HALF_FLOORS = {"text": 0.95, "asr_text": 0.95}
 ATTRIBUTE_FLOORS = {
-    "text": {"kind": 0.97, "status": 0.97, "count": 0.92, "organization": 0.95, "job_title": 0.93,
-             "duration_minutes": 0.95},
-    "asr_text": {"kind": 0.97, "status": 0.97, "count": 0.92, "organization": 0.94, "job_title": 0.93,
-                 "duration_minutes": 0.95},
+    "text": {
+        "kind": 0.97,
+        "status": 0.97,
+        "count": 0.92,
+        "organization": 0.95,
+        "job_title": 0.93,
+        "duration_minutes": 0.95,
+    },
+    "asr_text": {
+        "kind": 0.97,
+        "status": 0.97,
+        "count": 0.92,
+        "organization": 0.94,
+        "job_title": 0.93,
+        "duration_minutes": 0.95,
+    },
 }
 
 

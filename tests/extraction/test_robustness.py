@@ -11,9 +11,32 @@ from .conftest import WEDNESDAY
 
 FRENCH_BITS = st.sampled_from(
     [
-        "hier", "demain", "lundi", "le 3", "le 31 février", "j'ai", "postulé", "chez", "McDo", "non", "euh",
-        "de 6h à", "une heure et demie", "vingt et un", "la semaine dernière", "annulé", "CV", ",", "…",
-        "il y a 999999 jours", "le week-end", "l'", "mille milliards", "0", "99h", "de 25h à 3h",
+        "hier",
+        "demain",
+        "lundi",
+        "le 3",
+        "le 31 février",
+        "j'ai",
+        "postulé",
+        "chez",
+        "McDo",
+        "non",
+        "euh",
+        "de 6h à",
+        "une heure et demie",
+        "vingt et un",
+        "la semaine dernière",
+        "annulé",
+        "CV",
+        ",",
+        "…",
+        "il y a 999999 jours",
+        "le week-end",
+        "l'",
+        "mille milliards",
+        "0",
+        "99h",
+        "de 25h à 3h",
     ]
 )
 NOTES = st.one_of(
@@ -48,4 +71,6 @@ def test_it_copes_with_a_very_long_note(extractor) -> None:  # type: ignore[no-u
 
 def test_it_handles_dates_at_the_edges_of_the_calendar(extractor) -> None:  # type: ignore[no-untyped-def]
     for moment in (datetime(1, 1, 1, tzinfo=UTC) + timedelta(days=1), datetime(9999, 12, 30)):
-        extractor.extract("hier, avant-hier, demain, lundi prochain, le 31, il y a 3 semaines", recorded_at=moment)
+        extractor.extract(
+            "hier, avant-hier, demain, lundi prochain, le 31, il y a 3 semaines", recorded_at=moment
+        )

@@ -11,7 +11,9 @@ def kinds(steps):  # type: ignore[no-untyped-def]
 
 def test_past_tense_is_done_and_future_is_planned(extract) -> None:
     assert kinds(extract("Hier j'ai eu un entretien chez Fnac.")) == [("entretien_embauche", "done")]
-    assert kinds(extract("Demain je vais passer un entretien chez Fnac.")) == [("entretien_embauche", "planned")]
+    assert kinds(extract("Demain je vais passer un entretien chez Fnac.")) == [
+        ("entretien_embauche", "planned")
+    ]
     assert kinds(extract("je vais postuler chez fnac")) == [("candidature", "planned")]
 
 

@@ -68,7 +68,9 @@ class Command(BaseCommand):
         write = self.stdout.write
         write(f"\n== Missed steps ({len(result.missed)})")
         for did, step in result.missed:
-            write(f"{did}  {step['category']}/{step.get('kind')} {step.get('date')}  « {step.get('evidence', '')} »")
+            write(
+                f"{did}  {step['category']}/{step.get('kind')} {step.get('date')}  « {step.get('evidence', '')} »"
+            )
         write(f"\n== Spurious steps ({len(result.spurious)})")
         for did, step in result.spurious:
             write(
