@@ -122,7 +122,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?P<det>le |ce |cet )?(?P<wd>"
             + _WD
-            + r")(?: (?P<day>\d{1,2}|1er|premier)(?! (?:h|heures?|minutes?|min|fois)\b)(?: (?P<month>"
+            + r")(?: (?P<day>\d{1,2}(?: er)?|premier)(?! (?:h|heures?|minutes?|min|fois)\b)(?: (?P<month>"
             + _MONTH
             + r"))?)?(?: (?P<which>dernier|passe|prochain|d apres|qui vient))?"
             + _PART
@@ -131,10 +131,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "daymonth",
         re.compile(
-            r"(?:le )?(?P<day>\d{1,2}|1er|premier) (?P<month>" + _MONTH + r")(?: (?P<year>20\d\d))?" + _PART
+            r"(?:le )?(?P<day>\d{1,2}(?: er)?|premier) (?P<month>"
+            + _MONTH
+            + r")(?: (?P<year>20\d\d))?"
+            + _PART
         ),
     ),
-    ("day", re.compile(r"le (?P<day>\d{1,2}|1er|premier)")),
+    ("day", re.compile(r"le (?P<day>\d{1,2}(?: er)?|premier)")),
     ("next", re.compile(r"le lendemain|la veille")),
 ]
 
@@ -148,7 +151,7 @@ _SKIP_BEFORE = (("jusqu", "a"), ("depuis",), ("tous", "les"), ("chaque",), ("jus
 
 
 def _day_number(raw: str) -> int:
-    return 1 if raw in {"1er", "premier"} else int(raw)
+    return 1 if raw in {"1 er", "premier"} else int(raw.split()[0])
 
 
 def _preceded_by_skip(nt: NormalizedText, first: int) -> bool:

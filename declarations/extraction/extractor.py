@@ -33,6 +33,7 @@ from declarations.extraction.rules import (
     HOUSING_WORDS,
     MEDICAL_WORDS,
     SCHOOL_WORDS,
+    STAGE_WORDS,
     demarche_codes,
 )
 from declarations.extraction.segment import Clause, Trigger, find_triggers, segment
@@ -387,6 +388,8 @@ class RuleBasedExtractor:
                 category, kind = "LOGEMENT", "visite_logement"
         elif kind in {"candidature", "recherche_offres"} and ALTERNANCE_WORDS.search(context + " " + text):
             category, kind = "PROJET_PROFESSIONNEL", "recherche_alternance"
+        elif kind == "candidature" and STAGE_WORDS.search(context + " " + text):
+            category, kind = "EMPLOI", "recherche_stage"  # applying for an internship
         elif kind == "recherche_offres" and HOUSING_WORDS.search(text):
             category, kind = "LOGEMENT", "recherche_logement"
         elif kind == "recherche_stage" and DISCOVERY_WORDS.search(text):
@@ -648,7 +651,7 @@ class RuleBasedExtractor:
         status = self._status(dates, morph, clause, today)
         draft = _Draft(trig.category, trig.kind, dates, status, first, last)
         span_orgs = _orgs_within(orgs, first, span_end)
-        draft.organizations = self._pick_orgs(trig, span_orgs)
+        draft.organizations = self._pick_orgs(trig, span_orgs, nt.norms)
         if not draft.organizations and grammar.BACK_REFERENCE.search(" " + nt.phrase(first, last) + " "):
             earlier = _orgs_within(orgs, max(0, first - _MAX_SPAN_TOKENS * 4), first)
             if earlier:
@@ -697,7 +700,15 @@ class RuleBasedExtractor:
         return "planned" if morph.is_future(clause.first, clause.last) else "done"
 
     @staticmethod
-    def _pick_orgs(trig: Trigger, span_orgs: list[OrgMention]) -> list[OrgMention]:
+    def _coordinated_orgs(words: list[str], left: OrgMention, right: OrgMention) -> bool:
+        """ "chez Lidl, et aussi chez Auchan", "une chez Leclerc et une chez Carrefour": a list of
+        employers, one step each ("pour le service civique à Unis-Cité" is not a list)."""
+        between = words[left.last : right.first]
+        both_chez = words[left.first - 1 : left.first] == ["chez"] and between[-1:] == ["chez"]
+        return len(between) <= 4 and (both_chez or any(w in {"et", "ou", "puis", "aussi"} for w in between))
+
+    @classmethod
+    def _pick_orgs(cls, trig: Trigger, span_orgs: list[OrgMention], words: list[str]) -> list[OrgMention]:
         """The organisation(s) of a step: the employer(s) of an application, the site of a search."""
         if not span_orgs:
             return []
@@ -706,12 +717,13 @@ class RuleBasedExtractor:
             if trig.kind in _SPLIT_KINDS:
                 distinct: list[OrgMention] = []
                 for org in employers:
-                    if org.first >= trig.first - 2 and all(org.name != d.name for d in distinct):
-                        distinct.append(org)
-                if len(distinct) >= 2:
-                    return distinct
+                    if org.first < trig.first - 2 or any(org.name == d.name for d in distinct):
+                        continue
+                    if distinct and not cls._coordinated_orgs(words, distinct[-1], org):
+                        break
+                    distinct.append(org)
                 if distinct:
-                    return distinct[:1]
+                    return distinct
             return employers[:1]
         if trig.kind in {"recherche_offres", "recherche_logement", "recherche_stage"}:
             sites = [

@@ -275,8 +275,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "La Banque Postale": ("banque postale",),
     "Armée de Terre": ("armee de terre",),
     "Gendarmerie": ("gendarmerie",),
-    "Service Civique": ("agence du service civique",),
-    "Impôts": ("impots gouv",),
+    "Agence du Service Civique": ("agence du service civique",),
+    "impots.gouv": ("impots gouv",),
 }
 
 _ASSOCIATIONS: dict[str, tuple[str, ...]] = {
@@ -287,7 +287,7 @@ _ASSOCIATIONS: dict[str, tuple[str, ...]] = {
     "Banque Alimentaire": ("banque alimentaire",),
     "Emmaüs": ("emmaus",),
     "Apprentis d'Auteuil": ("apprentis d auteuil",),
-    "Unis-Cité": ("unis cite",),
+    "Unis-Cité": ("unis cite", "uniscite"),
     "Petits Frères des Pauvres": ("petits freres des pauvres",),
     "SPA": ("spa",),
     "Armée du Salut": ("armee du salut",),
@@ -404,8 +404,9 @@ def _build_alias_table() -> dict[tuple[str, ...], tuple[str, OrgType]]:
         (_JOB_SITES, OrgType.JOB_SITE),
         (_HOUSING_SITES, OrgType.HOUSING_SITE),
     ):
+        # only the spoken forms listed are aliases: a canonical name may be a common word ("Metro")
         for canonical, aliases in group.items():
-            for alias in (canonical, *aliases):
+            for alias in aliases:
                 key = tuple(fold_phrase(alias).split())
                 if key:
                     table.setdefault(key, (canonical, org_type))

@@ -43,6 +43,15 @@ RULES: list[TriggerRule] = [
         + r"{0,5}?(?:cv|lettres? de motivation|candidatures?)",
     ),
     _rule("EMPLOI", "candidature", 58, r"relanc[a-z]*|en main propre|candidature spontanee"),
+    # contacting employers directly: "j'ai appelé trois restaurants pour demander s'ils embauchent"
+    _rule(
+        "EMPLOI",
+        "candidature",
+        52,
+        r"(?:appele|contacte|demarche|sollicite|telephone a|ecrit a)[a-z]* (?:\d+|des|plusieurs|quelques|les) "
+        r"(?:restaurants|restos|magasins|entreprises|boutiques|commerces|employeurs|agences|garages|boulangeries"
+        r"|hotels|salons|supermarches|enseignes|societes|cabinets|creches|pharmacies)",
+    ),
     # "je l'ai envoyée", "je l'envoie demain": sending what was just prepared (kind from the previous step)
     _rule(
         "EMPLOI",
@@ -122,6 +131,7 @@ RULES: list[TriggerRule] = [
         "immersion",
         66,
         r"immersions?|pmsmp|stages? (?:de )?(?:decouverte|d observation)"
+        r"|(?:journee|journees|jours?|semaine|matinee) (?:de )?(?:decouverte|d observation)"
         r"|mise en situation (?:en milieu )?professionnelle",
     ),
     _rule(
@@ -296,6 +306,7 @@ HOUSING_WORDS = re.compile(
 )
 ALTERNANCE_WORDS = re.compile(r"alternance|apprentissage|apprenti|contrat pro")
 DISCOVERY_WORDS = re.compile(r"decouverte|observation|immersion|pmsmp")
+STAGE_WORDS = re.compile(r"\bstages?\b(?! (?:de )?(?:decouverte|d observation))")
 FORMATION_SEARCH_VERBS = re.compile(
     r"(?:cherch|recherch|renseign|regard|trouv|compar|inscri|inscrit|inscription|dossier|candidat)[a-z]*"
 )
