@@ -705,7 +705,8 @@ class RuleBasedExtractor:
         employers, one step each ("pour le service civique à Unis-Cité" is not a list)."""
         between = words[left.last : right.first]
         both_chez = words[left.first - 1 : left.first] == ["chez"] and between[-1:] == ["chez"]
-        return len(between) <= 4 and (both_chez or any(w in {"et", "ou", "puis", "aussi"} for w in between))
+        listed = not between or any(w in {"et", "ou", "puis", "aussi"} for w in between)  # "Aldi, Netto et…"
+        return len(between) <= 4 and (both_chez or listed)
 
     @classmethod
     def _pick_orgs(cls, trig: Trigger, span_orgs: list[OrgMention], words: list[str]) -> list[OrgMention]:

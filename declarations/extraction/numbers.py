@@ -25,7 +25,8 @@ COUNTABLE_NOUNS = frozenset(
     "magasins entreprises entreprise salons garages boutiques postes agences employeurs restaurants "
     "sites appels mails emails messages structures commerces boulangeries restos hotels pharmacies "
     "supermarches enseignes societes recruteurs cabinets creches ecoles coiffeurs patrons "
-    "missions jobs stages contrats".split()
+    "missions jobs stages contrats appartements apparts logements studios chambres colocations maisons "
+    "visites formations ecoles dossiers restaurants".split()
 )
 _UNITS = frozenset(
     "h heure heures minute minutes min jour jours journee journees semaine semaines mois an ans annee "

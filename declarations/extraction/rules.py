@@ -38,7 +38,7 @@ RULES: list[TriggerRule] = [
         "EMPLOI",
         "candidature",
         62,
-        r"(?:envoy|envoi|depos|donn|transmis|transmet|laiss|apport|amen|distribu|imprim)[a-z]* "
+        r"(?:envoy|envoi|renvoy|renvoi|depos|redepos|donn|transmis|transmet|laiss|apport|amen|distribu|imprim)[a-z]* "
         + _W
         + r"{0,5}?(?:cv|lettres? de motivation|candidatures?)",
     ),
@@ -198,6 +198,13 @@ RULES: list[TriggerRule] = [
         60,
         r"code(?: de la route)?(?! (?:postal|promo|barre|pin|wifi|secret))|(?:lecons?|heures?|cours|seances?) "
         r"(?:de |d )(?:conduite|code)|conduite(?: accompagnee)?|auto ecole|permis(?: de conduire| b)?",
+    ),
+    # enrolling at a driving school is about the licence, not a training search
+    _rule(
+        "CITOYENNETE",
+        "permis_conduire",
+        66,
+        r"(?:inscrit|inscrite|inscription|inscrire)[a-z]* (?:a |au |en |dans )?(?:l |une )?auto ecole",
     ),
     _rule(
         "CITOYENNETE",
