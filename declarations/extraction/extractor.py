@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,11 +18,21 @@ from declarations.extraction.dates import (
     local_day,
     resolve_weekday,
 )
+from declarations.extraction.drafts import (
+    Draft,
+    add,
+    corrected_job,
+    expand,
+    merge,
+    orgs_within,
+    pick_orgs,
+    prefer_volunteering,
+)
 from declarations.extraction.grammar import SUBJECTS, Morphology
 from declarations.extraction.lexicon import OrgMatcher, OrgMention, OrgType
 from declarations.extraction.normalize import NormalizedText, normalize
 from declarations.extraction.numbers import find_durations, find_quantities
-from declarations.extraction.rome import JobMention, RomeIndex, default_index
+from declarations.extraction.rome import RomeIndex, default_index
 from declarations.extraction.rules import (
     ADMIN_WORDS,
     ALTERNANCE_WORDS,
@@ -45,34 +54,7 @@ logger = logging.getLogger(__name__)
 _MAX_SPACY_CHARS = 20_000
 # A step's description (organisation, duration...) is looked for at most this far from its clause.
 _MAX_SPAN_TOKENS = 45
-_EMPLOYER_TYPES = frozenset(
-    {OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION}
-)
-_SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi", "recherche_alternance"})
 _JOB_CATEGORIES = frozenset({"EMPLOI", "PROJET_PROFESSIONNEL", "FORMATION"})
-
-
-def _orgs_within(orgs: list[OrgMention], first: int, last: int) -> list[OrgMention]:
-    """Mentions starting in tokens [first, last) (`orgs` is in text order)."""
-    starts = [o.first for o in orgs]
-    return orgs[bisect.bisect_left(starts, first) : bisect.bisect_left(starts, last)]
-
-
-@dataclass
-class _Draft:
-    """A step while it is being built (token offsets, before conversion to ExtractedStep)."""
-
-    category: str
-    kind: str
-    dates: list[date | None]
-    status: str
-    first: int
-    last: int
-    count: int | None = None
-    organizations: list[OrgMention] = field(default_factory=list)
-    job: tuple[int, int, str | None] | None = None  # token range, ROME code
-    duration: int | None = None
-    explicit_date: bool = False
 
 
 class RuleBasedExtractor:
@@ -112,8 +94,8 @@ class RuleBasedExtractor:
         triggers = find_triggers(nt, orgs, morph, self._rome)
         clauses = segment(nt, mentions, triggers, morph)
         drafts = self._drafts(nt, clauses, orgs, morph, today, date_tokens)
-        drafts = self._merge(drafts)
-        return [self._to_step(nt, d) for d in drafts for d in self._expand(d)]
+        drafts = merge(drafts)
+        return [self._to_step(nt, d) for d in drafts for d in expand(d)]
 
     # ── steps ───────────────────────────────────────────────────────────────────────────────────
     def _drafts(
@@ -124,13 +106,13 @@ class RuleBasedExtractor:
         morph: Morphology,
         today: date,
         date_tokens: frozenset[int],
-    ) -> list[_Draft]:
+    ) -> list[Draft]:
         words = nt.norms
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         running: DateMention | None = None
         running_value: date | None = None
         context_org: OrgMention | None = None  # "j'ai passé la journée à la Mission Locale : le matin..."
-        advised: _Draft | None = None  # "il m'a dit de postuler chez Samsic" (then "donc j'ai postulé")
+        advised: Draft | None = None  # "il m'a dit de postuler chez Samsic" (then "donc j'ai postulé")
         directions = self._directions(nt, morph, clauses)
         consumed: set[int] = set()
         for index, clause in enumerate(clauses):
@@ -184,27 +166,25 @@ class RuleBasedExtractor:
                     draft.organizations = draft.organizations or advised.organizations
                     draft.job = draft.job or advised.job
                 advised = None
-                self._add(drafts, draft)
+                add(drafts, draft)
                 extra = self._starting_later(nt, clause, main, draft, direction, today)
                 if extra is not None:
-                    self._add(drafts, extra)
+                    add(drafts, extra)
             elif main is not None:
                 advised = self._advised(nt, clauses, index, main, orgs, morph, today, date_tokens)
             elif clause.leading and drafts and self._is_ellipsis(words, clause):
                 # "et vendredi aussi": no verb of its own, the day is read in the tense of the step repeated
                 same_tense = Direction.PAST if drafts[-1].status == "done" else Direction.FUTURE
                 day = self._resolve_chain(clause.leading, same_tense, today, running_value)[-1]
-                self._add(drafts, self._repeat(nt, drafts[-1], clause, day, morph, today, keep_duration=True))
+                add(drafts, self._repeat(nt, drafts[-1], clause, day, morph, today, keep_duration=True))
             elif drafts and (clause.leading or clause.local) and grammar.RETURN.search(clause_text):
                 # "Demain j'y retourne pour les déposer": the same errand, on the day said now
                 day = self._resolve((clause.leading + clause.local)[-1], direction, today, running_value)
-                self._add(
-                    drafts, self._repeat(nt, drafts[-1], clause, day, morph, today, keep_duration=False)
-                )
+                add(drafts, self._repeat(nt, drafts[-1], clause, day, morph, today, keep_duration=False))
             else:
                 places = [
                     o
-                    for o in _orgs_within(orgs, clause.first, clause.last)
+                    for o in orgs_within(orgs, clause.first, clause.last)
                     if o.type not in {OrgType.JOB_SITE, OrgType.HOUSING_SITE}
                 ]
                 if places:
@@ -212,18 +192,18 @@ class RuleBasedExtractor:
             if clause.leading:
                 running = clause.leading[-1]
                 running_value = resolved_leading[-1] if resolved_leading else None
-        return self._benevolat_over_outings(drafts)
+        return prefer_volunteering(drafts)
 
     def _repeat(
         self,
         nt: NormalizedText,
-        previous: _Draft,
+        previous: Draft,
         clause: Clause,
         day: date | None,
         morph: Morphology,
         today: date,
         keep_duration: bool,
-    ) -> _Draft:
+    ) -> Draft:
         """The previous step again, on another day, described by its own clause."""
         duration = self._duration(nt, clause.first, clause.last)
         return replace(
@@ -243,8 +223,8 @@ class RuleBasedExtractor:
         clauses: list[Clause],
         index: int,
         trig: Trigger,
-        draft: _Draft,
-        drafts: list[_Draft],
+        draft: Draft,
+        drafts: list[Draft],
         orgs: list[OrgMention],
         clause_text: str,
     ) -> None:
@@ -275,7 +255,7 @@ class RuleBasedExtractor:
                     continue
                 places = [
                     o
-                    for o in _orgs_within(orgs, earlier.first, earlier.last)
+                    for o in orgs_within(orgs, earlier.first, earlier.last)
                     if o.type not in {OrgType.JOB_SITE, OrgType.HOUSING_SITE}
                 ]
                 draft.organizations = draft.organizations or places[:1]
@@ -292,7 +272,7 @@ class RuleBasedExtractor:
                 draft.count = quantities[-1].value
 
     @staticmethod
-    def _sent_kind(trig: Trigger, drafts: list[_Draft]) -> Trigger:
+    def _sent_kind(trig: Trigger, drafts: list[Draft]) -> Trigger:
         """ "je l'ai envoyée": a letter or CV sent is an application; any other file keeps its kind."""
         previous = drafts[-1] if drafts else None
         if previous is None or previous.kind in {"cv", "lettre_motivation", "candidature"}:
@@ -309,7 +289,7 @@ class RuleBasedExtractor:
         morph: Morphology,
         today: date,
         date_tokens: frozenset[int],
-    ) -> _Draft | None:
+    ) -> Draft | None:
         """The description of an advised activity, for the step that carries it out next."""
         clause = clauses[index]
         before = nt.phrase(clause.first, trig.first)
@@ -606,10 +586,10 @@ class RuleBasedExtractor:
         nt: NormalizedText,
         clause: Clause,
         trig: Trigger,
-        draft: _Draft,
+        draft: Draft,
         direction: Direction,
         today: date,
-    ) -> _Draft | None:
+    ) -> Draft | None:
         """ "inscrite à la formation qui commence le 12": the course itself is a planned step too."""
         if trig.kind != "recherche_formation":
             return None
@@ -645,15 +625,15 @@ class RuleBasedExtractor:
         today: date,
         date_tokens: frozenset[int],
         span_start: int | None = None,
-    ) -> _Draft:
+    ) -> Draft:
         span_start = clause.first if span_start is None else span_start
         first, last = span_start, max(clause.last, trig.last)
         status = self._status(dates, morph, clause, today)
-        draft = _Draft(trig.category, trig.kind, dates, status, first, last)
-        span_orgs = _orgs_within(orgs, first, span_end)
-        draft.organizations = self._pick_orgs(trig, span_orgs, nt.norms)
+        draft = Draft(trig.category, trig.kind, dates, status, first, last)
+        span_orgs = orgs_within(orgs, first, span_end)
+        draft.organizations = pick_orgs(trig, span_orgs, nt.norms)
         if not draft.organizations and grammar.BACK_REFERENCE.search(" " + nt.phrase(first, last) + " "):
-            earlier = _orgs_within(orgs, max(0, first - _MAX_SPAN_TOKENS * 4), first)
+            earlier = orgs_within(orgs, max(0, first - _MAX_SPAN_TOKENS * 4), first)
             if earlier:
                 draft.organizations = [earlier[-1]]
         draft.duration = self._duration(nt, first, span_end)
@@ -665,7 +645,7 @@ class RuleBasedExtractor:
         if trig.category in _JOB_CATEGORIES and trig.kind != "rendez_vous_conseiller":
             jobs = self._rome.find(nt, trig.first, span_end) or self._rome.find(nt, first, trig.first)
             if jobs:
-                job = self._corrected(nt, jobs)
+                job = corrected_job(nt, jobs)
                 draft.job = (job.first, job.last, job.code)
         elif trig.kind == "benevolat":
             jobs = self._rome.find(nt, first, span_end)
@@ -673,18 +653,6 @@ class RuleBasedExtractor:
                 draft.job = (jobs[0].first, jobs[0].last, jobs[0].code)
         draft.last = max(draft.last, min(span_end, clause.last))
         return draft
-
-    @staticmethod
-    def _corrected(nt: NormalizedText, jobs: list[JobMention]) -> JobMention:
-        """ "facteur, enfin agent de distribution", "cariste… euh non, de soudeur": the last one said."""
-        chosen = jobs[0]
-        for job in jobs[1:]:
-            between = nt.norms[chosen.last : job.first]
-            if len(between) <= 4 and any(w in grammar.CORRECTION for w in between):
-                chosen = job
-            else:
-                break
-        return chosen
 
     @staticmethod
     def _status(dates: list[date | None], morph: Morphology, clause: Clause, today: date) -> str:
@@ -700,44 +668,6 @@ class RuleBasedExtractor:
         return "planned" if morph.is_future(clause.first, clause.last) else "done"
 
     @staticmethod
-    def _coordinated_orgs(words: list[str], left: OrgMention, right: OrgMention) -> bool:
-        """ "chez Lidl, et aussi chez Auchan", "une chez Leclerc et une chez Carrefour": a list of
-        employers, one step each ("pour le service civique à Unis-Cité" is not a list)."""
-        between = words[left.last : right.first]
-        both_chez = words[left.first - 1 : left.first] == ["chez"] and between[-1:] == ["chez"]
-        listed = not between or any(w in {"et", "ou", "puis", "aussi"} for w in between)  # "Aldi, Netto et…"
-        return len(between) <= 4 and (both_chez or listed)
-
-    @classmethod
-    def _pick_orgs(cls, trig: Trigger, span_orgs: list[OrgMention], words: list[str]) -> list[OrgMention]:
-        """The organisation(s) of a step: the employer(s) of an application, the site of a search."""
-        if not span_orgs:
-            return []
-        if trig.kind in _SPLIT_KINDS or trig.kind in {"lettre_motivation", "cv"}:
-            employers = [o for o in span_orgs if o.type in _EMPLOYER_TYPES]
-            if trig.kind in _SPLIT_KINDS:
-                distinct: list[OrgMention] = []
-                for org in employers:
-                    if org.first < trig.first - 2 or any(org.name == d.name for d in distinct):
-                        continue
-                    if distinct and not cls._coordinated_orgs(words, distinct[-1], org):
-                        break
-                    distinct.append(org)
-                if distinct:
-                    return distinct
-            return employers[:1]
-        if trig.kind in {"recherche_offres", "recherche_logement", "recherche_stage"}:
-            sites = [
-                o for o in span_orgs if o.type in {OrgType.JOB_SITE, OrgType.HOUSING_SITE, OrgType.PUBLIC}
-            ]
-            return (sites or span_orgs)[:1]
-        if trig.kind == "rendez_vous_conseiller":
-            public = [o for o in span_orgs if o.type is OrgType.PUBLIC]
-            return (public or span_orgs)[:1]
-        after = [o for o in span_orgs if o.first >= trig.first]
-        return (after or span_orgs)[:1]
-
-    @staticmethod
     def _duration(nt: NormalizedText, first: int, last: int) -> int | None:
         durations = find_durations(nt, first, last)
         return durations[0].minutes if durations else None
@@ -747,67 +677,7 @@ class RuleBasedExtractor:
         head = words[clause.leading[-1].last : min(clause.last, clause.leading[-1].last + 2)]
         return any(w in grammar.ELLIPSIS for w in head)
 
-    @staticmethod
-    def _benevolat_over_outings(drafts: list[_Draft]) -> list[_Draft]:
-        """Volunteering on an outing is volunteering: drop the outing declared beside it."""
-        kept: list[_Draft] = []
-        for n, draft in enumerate(drafts):
-            if draft.category == "CULTURE_SPORT_LOISIRS":
-                neighbours = drafts[max(0, n - 1) : n] + drafts[n + 1 : n + 2]
-                if any(o.kind == "benevolat" and o.dates == draft.dates for o in neighbours):
-                    continue
-            kept.append(draft)
-        return kept
-
-    @classmethod
-    def _merge(cls, drafts: list[_Draft]) -> list[_Draft]:
-        merged: list[_Draft] = []
-        for draft in drafts:
-            cls._add(merged, draft)
-        return merged
-
-    @staticmethod
-    def _add(drafts: list[_Draft], draft: _Draft) -> None:
-        """Append, or fold into the previous step when it is the same step said in two clauses
-        ("une enquête métier : j'ai interviewé une coiffeuse...")."""
-        if drafts:
-            prev = drafts[-1]
-            same = (prev.category, prev.kind, prev.dates, prev.status) == (
-                draft.category,
-                draft.kind,
-                draft.dates,
-                draft.status,
-            )
-            prev_names = {o.name for o in prev.organizations}
-            names = {o.name for o in draft.organizations}
-            orgs_ok = not prev_names or not names or prev_names == names
-            if same and orgs_ok and not (prev.count and draft.count) and len(prev.organizations) < 2:
-                prev.last = max(prev.last, draft.last)
-                prev.organizations = prev.organizations or draft.organizations
-                prev.count = draft.count if draft.count is not None else prev.count
-                prev.duration = prev.duration if prev.duration is not None else draft.duration
-                prev.job = prev.job or draft.job
-                return
-        drafts.append(draft)
-
-    @staticmethod
-    def _expand(draft: _Draft) -> list[_Draft]:
-        """One step per stated day and per named organisation."""
-        out: list[_Draft] = []
-        orgs: list[OrgMention | None] = list(draft.organizations) or [None]
-        for day in draft.dates:
-            for org in orgs:
-                out.append(
-                    replace(
-                        draft,
-                        dates=[day],
-                        organizations=[org] if org else [],
-                        count=draft.count if len(orgs) == 1 else None,
-                    )
-                )
-        return out
-
-    def _to_step(self, nt: NormalizedText, draft: _Draft) -> ExtractedStep:
+    def _to_step(self, nt: NormalizedText, draft: Draft) -> ExtractedStep:
         start, end = nt.char_span(draft.first, draft.last)
         evidence = nt.original[start:end]
         job_title = rome_code = None
