@@ -1,4 +1,18 @@
-"""Text → declared steps. `get_extractor()` gives the process-wide extractor (spaCy loaded once)."""
+"""Text → declared steps. `get_extractor()` gives the process-wide extractor (spaCy loaded once).
+
+Layers, each usable on its own:
+    normalize   one token form for both transcript styles, with offsets back into the original text
+    numbers     counts ("une dizaine") and durations ("de 6h à 13h")
+    dates       day expressions resolved against the recording day in Europe/Paris
+    lexicon     organisations (employers, interim agencies, public bodies, sites), exact and approximate
+    rome        job titles → ROME codes (derived index in data/, built by build_rome_index.py)
+    rules       activity patterns per category and kind, démarche codes
+    grammar     tense (spaCy morphology + markers), negation, cancellation, advice, offers
+    segment     activity triggers and clauses
+    drafts      steps being built: folding, one per day and per organisation
+    extractor   RuleBasedExtractor, the StepExtractor used by the pipeline
+    scoring     the reference scorer's algorithm, for evaluate_extraction
+"""
 
 from __future__ import annotations
 
