@@ -439,7 +439,7 @@ class OrgMatcher:
                 self._exact(words, i)
                 or self._local_business(nt, i, cased)
                 or self._fuzzy(words, i)
-                or (self._proper_name(nt, i) if cased else None)
+                or (self._proper_name(nt, i, mentions) if cased else None)
             )
             if mention is None:
                 mention = self._reference(words, i, mentions)
@@ -490,9 +490,13 @@ class OrgMatcher:
         return None
 
     @staticmethod
-    def _proper_name(nt: NormalizedText, i: int) -> OrgMention | None:
-        """ "chez Action", "chez Boulanger": a capitalised name after "chez" in a cased transcript."""
-        if i == 0 or nt.norms[i - 1] != "chez" or nt.tokens[i].sentence_start:
+    def _proper_name(nt: NormalizedText, i: int, earlier: list[OrgMention]) -> OrgMention | None:
+        """A capitalised name after "chez" ("chez Action"), or closing a list of employers ("chez Gifi,
+        Noz et Action"), in a cased transcript."""
+        if i == 0 or nt.tokens[i].sentence_start:
+            return None
+        closes_list = nt.norms[i - 1] in {"et", "ou"} and bool(earlier) and earlier[-1].last == i - 1
+        if nt.norms[i - 1] != "chez" and not closes_list:
             return None
         k = i
         while k < len(nt) and k - i < 3:

@@ -101,7 +101,7 @@ RULES: list[TriggerRule] = [
     _rule(
         "EMPLOI",
         "emploi",
-        30,
+        25,
         r"(?:je|j|ai|a) (?:commence|debute|demarre)(?= (?:a|au|chez|le|la|l|lundi|mardi|mercredi|jeudi|vendredi"
         r"|samedi|dimanche|demain|ce|cette|mon|ma|en|comme|\d))|premier jour|premiere journee",
     ),

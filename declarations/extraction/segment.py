@@ -16,6 +16,7 @@ from declarations.extraction.dates import DateMention, MentionKind
 from declarations.extraction.grammar import CONNECTORS, SUBJECTS, Morphology
 from declarations.extraction.lexicon import OrgMention, OrgType
 from declarations.extraction.normalize import NormalizedText
+from declarations.extraction.numbers import find_durations
 from declarations.extraction.rome import RomeIndex
 from declarations.extraction.rules import RULES, TriggerRule
 
@@ -101,6 +102,8 @@ def segment(
     mention_of = {k: m for m in mentions for k in range(m.first, m.last)}
     in_mention = set(mention_of)
 
+    duration_of = {k: d for d in find_durations(nt) for k in range(d.first, d.last)}
+
     def walk_back(i: int) -> int:
         """Start of the clause whose subject is at i: back over connectors and leading days."""
         k = i
@@ -112,6 +115,14 @@ def segment(
             elif previous in mention_of:
                 crossed.append(mention_of[previous])
                 k = mention_of[previous].first
+            elif (
+                previous in duration_of
+                and duration_of[previous].first - 1 in mention_of
+                and words[i] in {"j", "je", "on", "nous"}
+            ):
+                # "mardi de 14h30 à 18h j'ai gardé…": the hours said between the day and the verb
+                # ("aujourd'hui de 8h à 17h c'est physique" keeps them with what came before)
+                k = duration_of[previous].first
             else:
                 break
         same_kind = all(m.kind is MentionKind.WEEKDAY and m.last - m.first == 1 for m in crossed)
