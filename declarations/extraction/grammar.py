@@ -188,7 +188,6 @@ COMMITMENT = re.compile(
     r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|\d))\b"
 )
 MENTION_ONLY = re.compile(r"parle (?:de|d|du|des)(?: la| le| l| mon| ma| mes| une| un| des| cette| ce)?$")
-PURPOSE = re.compile(r"(?:pour|afin de|afin d)(?: [a-z]+){0,2}$")
 START_WORDS = re.compile(r"\b(?:commence|commencer|debute|demarre|a lieu|aura lieu)\b")
 ELLIPSIS = frozenset({"aussi", "pareil", "egalement", "encore", "idem"})
 CORRECTION = frozenset({"non", "enfin", "plutot", "pardon", "attends"})
