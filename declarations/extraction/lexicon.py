@@ -378,6 +378,13 @@ _NAME_STOP = frozenset(
     "un une est etait sont ai as avait avais".split()
 )
 _NAME_PARTICLES = frozenset({"du", "de", "des", "la", "le", "les", "l", "d"})
+# After "chez": articles, pronouns and the like, which introduce no name.
+_NOT_AFTER_CHEZ = frozenset(
+    "le la les l un une des du de d mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs moi toi "
+    "lui elle eux elles nous vous soi quelqu ce cet cette ces certains plusieurs tous toutes eux autres "
+    "mamie papi mami papy tata tonton aussi puis apres ensuite encore meme surtout notamment genre enfin "
+    "donc alors bien deja plus tout rien autre".split()
+)
 # Capitalised words that are not names of employers: pronouns, days, months, diplomas, contracts.
 _NOT_A_NAME = frozenset(
     "je j moi lui elle eux nous vous lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars "
@@ -439,7 +446,7 @@ class OrgMatcher:
                 self._exact(words, i)
                 or self._local_business(nt, i, cased)
                 or self._fuzzy(words, i)
-                or (self._proper_name(nt, i, mentions) if cased else None)
+                or (self._proper_name(nt, i, mentions) if cased else self._spoken_name(nt, i, mentions))
             )
             if mention is None:
                 mention = self._reference(words, i, mentions)
@@ -488,6 +495,27 @@ class OrgMatcher:
             if best is not None and best_score >= _FUZZY_THRESHOLD:
                 return OrgMention(i, i + n, best[0], best[1])
         return None
+
+    @staticmethod
+    def _spoken_name(nt: NormalizedText, i: int, earlier: list[OrgMention]) -> OrgMention | None:
+        """ "chez action", "chez gifi noz et action" in a lower-case transcript: after "chez", or closing a
+        list of employers, a word that is no article, pronoun, day or grammar word is a name."""
+        if i == 0:
+            return None
+        closes_list = nt.norms[i - 1] in {"et", "ou"} and bool(earlier) and earlier[-1].last == i - 1
+        if nt.norms[i - 1] != "chez" and not closes_list:
+            return None
+        word = nt.norms[i]
+        if (
+            word in _NOT_AFTER_CHEZ
+            or word in _NOT_A_NAME
+            or word in _NAME_STOP
+            or word.isdigit()
+            or len(word) < 3
+        ):
+            return None
+        start, end = nt.char_span(i, i + 1)
+        return OrgMention(i, i + 1, nt.original[start:end].capitalize(), OrgType.EMPLOYER)
 
     @staticmethod
     def _proper_name(nt: NormalizedText, i: int, earlier: list[OrgMention]) -> OrgMention | None:

@@ -66,3 +66,17 @@ def test_one_step_per_named_organisation(extract) -> None:
         ("candidature", "Zara", None),
         ("candidature", "Primark", None),
     ]
+
+
+def test_a_name_after_chez_is_an_organisation_even_without_capitals() -> None:
+    assert orgs("hier j'ai postulé chez decorama pour être vendeur") == ["Decorama"]
+    assert orgs("chez le dentiste puis chez moi") == []
+
+
+def test_a_capitalised_name_after_chez_or_closing_a_list_is_an_organisation() -> None:
+    assert orgs("J'ai postulé chez Decorama, Lidl et Bricomax.") == ["Decorama", "Lidl", "Bricomax"]
+
+
+def test_a_spoken_list_of_employers_keeps_its_last_name() -> None:
+    assert orgs("j'ai postulé chez lidl aldi et decorama") == ["Lidl", "Aldi", "Decorama"]
+    assert orgs("j'ai postulé chez lidl et aussi chez aldi") == ["Lidl", "Aldi"]
