@@ -21,10 +21,17 @@ from declarations.models import Beneficiary, Counsellor, Declaration, Manager, R
 from tests.conftest import ROOT, missing_service
 from tests.web.conftest import TRANSCRIPT, MakeDeclaration, wav_bytes, words_of
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are safe here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _allow_orm_beside_playwright() -> Iterator[None]:
+    # Playwright's sync API runs an event loop in this thread for the whole module; the ORM calls of
+    # the tests (and the database flush after them) are safe here. Restored after the module, so the
+    # flag never reaches other tests or their subprocesses.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
