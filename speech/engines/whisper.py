@@ -7,8 +7,15 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from speech.engines.base import Transcript, Word
+from speech.engines.base import SAMPLE_RATE, Transcript, Word
 from speech.errors import SpeechModelUnavailable
+
+# faster-whisper computes the spectrogram of its whole input at once (about 1 MB per second of audio
+# in its STFT): long notes go through in windows so a worker's memory stays flat whatever the length.
+WINDOW_S = 60
+# A window ends at the quietest 50 ms of its last seconds, so no word is cut in two.
+CUT_SEARCH_S = 8
+CUT_FRAME_S = 0.05
 
 
 class WhisperEngine:
@@ -47,6 +54,18 @@ class WhisperEngine:
         )
 
     def transcribe(self, samples: npt.NDArray[np.float32]) -> Transcript:
+        texts: list[str] = []
+        words: list[Word] = []
+        language: str | None = self.language
+        for start, end in _windows(samples):
+            window = self._transcribe_window(samples[start:end], offset_s=start / SAMPLE_RATE)
+            if window.text:
+                texts.append(window.text)
+            words.extend(window.words)
+            language = window.language or language
+        return Transcript(text=" ".join(texts), words=words, language=language)
+
+    def _transcribe_window(self, samples: npt.NDArray[np.float32], *, offset_s: float) -> Transcript:
         segments, info = self._model.transcribe(
             samples,
             language=self.language,
@@ -66,7 +85,10 @@ class WhisperEngine:
                 if not token:
                     continue
                 piece = Word(
-                    word=token, start=float(word.start), end=float(word.end), conf=float(word.probability)
+                    word=token,
+                    start=round(offset_s + float(word.start), 3),
+                    end=round(offset_s + float(word.end), 3),
+                    conf=float(word.probability),
                 )
                 # Whisper splits elisions ("C" + "'est"): a piece without a leading space continues the last word.
                 if words and not word.word[:1].isspace():
@@ -85,3 +107,18 @@ def _joined(first: Word, second: Word) -> Word:
         # A word is as uncertain as its least certain piece.
         conf=min(confs) if confs else None,
     )
+
+
+def _windows(samples: npt.NDArray[np.float32]) -> list[tuple[int, int]]:
+    """Sample ranges of at most WINDOW_S seconds covering `samples`, cut in quiet places."""
+    window, search, frame = (int(x * SAMPLE_RATE) for x in (WINDOW_S, CUT_SEARCH_S, CUT_FRAME_S))
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while samples.size - start > window:
+        zone = samples[start + window - search : start + window]
+        energy = np.square(zone[: zone.size // frame * frame].reshape(-1, frame)).mean(axis=1)
+        cut = start + window - search + int(np.argmin(energy)) * frame + frame // 2
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, samples.size))
+    return bounds
