@@ -19,6 +19,8 @@ from cej.celery import app as celery_app
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 WHISPER_MODEL = Path(os.environ.get("SPEECH_TEST_WHISPER_MODEL", SHARED_DIR / "models" / "faster-whisper-base"))
+pytest_plugins = ["tests.personas"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

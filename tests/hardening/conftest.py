@@ -1,4 +1,4 @@
-"""Hardening tests: the API personas plus the people the permission matrix needs on top of them.
+"""Hardening tests: the shared personas (tests/personas.py) plus the people the permission matrix needs on top of them.
 
 Columns of the matrices, in order: anonymous, the young person, another young person of the same
 counsellor, their counsellor (Lyon), a counsellor of another structure (Grenoble), the manager of Lyon,
@@ -14,7 +14,6 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 
 from declarations.models import Manager, Structure
-from tests.api.conftest import *  # noqa: F403  (the personas' fixtures)
 from tests.factories import ManagerFactory, UserFactory
 
 # Figures the hardening tests report at the end of the run (matrix size, fuzzing counts).

@@ -1,4 +1,4 @@
-"""The API personas (tests/api/conftest.py) and a few people with data of their own."""
+"""A few people with data of their own, on top of the shared personas (tests/personas.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from declarations.models import Beneficiary, Counsellor, Declaration, Review, Step
-from tests.api.conftest import *  # noqa: F403  (the personas' fixtures)
 from tests.factories import DeclarationFactory, StepFactory
 
 JEUNE_TRANSCRIPT = "Lundi j'ai passé un entretien chez Decathlon pour un poste de vendeur."

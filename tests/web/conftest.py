@@ -13,17 +13,14 @@ import uuid
 import wave
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from pytest_django import Settings
 
 from declarations.categories import DEFAULT_CATEGORY_HOURS
-from declarations.models import Beneficiary, Counsellor, Declaration, Manager, Step, Structure
-from tests.factories import BeneficiaryFactory, CounsellorFactory, ManagerFactory, StructureFactory
+from declarations.models import Beneficiary, Declaration, Step
 
 TRANSCRIPT = (
     "Lundi j'ai envoyé trois candidatures chez Carrefour pour être employé de rayon, "
@@ -35,72 +32,6 @@ EVIDENCE = [
 ]
 
 MakeDeclaration = Callable[..., Declaration]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings: Settings) -> None:
-    # PBKDF2's deliberate slowness buys nothing in tests; the login form still checks real passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def media_root(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def structure(db: None) -> Structure:
-    return StructureFactory(name="Mission Locale de Lyon")
-
-
-@pytest.fixture
-def other_structure(db: None) -> Structure:
-    return StructureFactory(name="Mission Locale de Grenoble")
-
-
-@pytest.fixture
-def conseiller(structure: Structure) -> Counsellor:
-    return CounsellorFactory(
-        user__username="conseiller", user__first_name="Claire", user__last_name="Martin", structure=structure
-    )
-
-
-@pytest.fixture
-def jeune(conseiller: Counsellor) -> Beneficiary:
-    return BeneficiaryFactory(
-        user__username="jeune1", user__first_name="Léa", user__last_name="Dubois", counsellor=conseiller
-    )
-
-
-@pytest.fixture
-def other_jeune(conseiller: Counsellor) -> Beneficiary:
-    return BeneficiaryFactory(
-        user__username="jeune2", user__first_name="Yanis", user__last_name="Moreau", counsellor=conseiller
-    )
-
-
-@pytest.fixture
-def colleague_jeune(structure: Structure) -> Beneficiary:
-    colleague = CounsellorFactory(user__username="conseiller_collegue", structure=structure)
-    return BeneficiaryFactory(user__username="jeune_collegue", counsellor=colleague)
-
-
-@pytest.fixture
-def conseiller_other_structure(other_structure: Structure) -> Counsellor:
-    return CounsellorFactory(user__username="conseiller2", structure=other_structure)
-
-
-@pytest.fixture
-def jeune_other_structure(conseiller_other_structure: Counsellor) -> Beneficiary:
-    return BeneficiaryFactory(user__username="jeune3", counsellor=conseiller_other_structure)
-
-
-@pytest.fixture
-def manager(structure: Structure) -> Manager:
-    return ManagerFactory(
-        user__username="manager", user__first_name="Sophie", user__last_name="Lambert", structures=[structure]
-    )
 
 
 def words_of(text: str, *, low: Sequence[str] = ()) -> list[dict[str, Any]]:
