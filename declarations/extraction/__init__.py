@@ -30,14 +30,20 @@ _lock = threading.Lock()
 _extractor: StepExtractor | None = None
 
 
-def load_spacy() -> object | None:
-    """The French spaCy pipeline reduced to tokens and morphology, or None when it is not installed."""
-    try:
-        import spacy
+def load_spacy() -> object:
+    """The French spaCy pipeline reduced to tokens and morphology.
 
+    A missing model is an installation error, not a mode: an extractor silently running without
+    morphology would misread tenses (planned vs done) and nobody would notice.
+    """
+    import spacy
+
+    try:
         return spacy.load(SPACY_MODEL, exclude=list(_SPACY_DISABLED))
-    except OSError:  # model package missing: the lexical tense markers still work
-        return None
+    except OSError as exc:
+        raise RuntimeError(
+            f"spaCy model {SPACY_MODEL} is not installed: reinstall the project (scripts/setup.sh)"
+        ) from exc
 
 
 def get_extractor() -> StepExtractor:
