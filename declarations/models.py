@@ -195,6 +195,8 @@ class Step(models.Model):
     confidence = models.FloatField(null=True, blank=True)
     demarche_pourquoi = models.CharField(max_length=16, blank=True)
     demarche_quoi = models.CharField(max_length=16, blank=True)
+    # The "comment" (how) code France Travail requires for most démarches, e.g. C12.02 "Sur internet".
+    demarche_comment = models.CharField(max_length=16, blank=True)
     hours = models.DecimalField(_("heures"), max_digits=5, decimal_places=2, default=Decimal("0"))
     decision = models.CharField(
         _("décision"), max_length=16, choices=Decision.choices, default=Decision.PENDING
