@@ -116,6 +116,7 @@ def _step_data(step: Step) -> dict[str, Any]:
         "confidence": step.confidence,
         "demarche_pourquoi": step.demarche_pourquoi,
         "demarche_quoi": step.demarche_quoi,
+        "demarche_comment": step.demarche_comment,
         "hours": _number(step.hours),
         "decision": step.decision,
         "decided_at": _iso(step.decided_at),

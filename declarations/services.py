@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.categories import CATEGORY_OF_KIND, KINDS_BY_CATEGORY, default_kind
+from declarations.extraction.demarches import codes_for_step
 from declarations.extraction.types import ExtractedStep
 from declarations.hours import category_hours, local_date
 from declarations.models import Beneficiary, Declaration, Review, Step
@@ -127,6 +128,7 @@ def store_extracted_steps(*, declaration: Declaration, extracted: list[Extracted
             confidence=item.confidence,
             demarche_pourquoi=item.demarche_pourquoi or "",
             demarche_quoi=item.demarche_quoi or "",
+            demarche_comment=item.demarche_comment or "",
             hours=category_hours(structure, item.category),
         )
         for index, item in enumerate(extracted)
@@ -170,6 +172,11 @@ def _apply_step_fields(step: Step, data: dict[str, Any]) -> dict[str, list[Any]]
             changes[field] = [_jsonable(before), _jsonable(value)]
             setattr(step, field, value)
     step.activity_date = step.date or local_date(step.declaration.recorded_at)
+    if step.pk is None or {"kind", "category", "organization"} & changes.keys():
+        # France Travail's démarche codes follow the step's kind and organisation as people fix them.
+        step.demarche_pourquoi, step.demarche_quoi, step.demarche_comment = codes_for_step(
+            step.kind, step.evidence, step.organization
+        )
     return changes
 
 

@@ -31,7 +31,7 @@ class StepOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "category", "kind", "status", "date", "count", "organization", "job_title", "rome_code",
             "duration_minutes", "evidence", "evidence_start", "evidence_end", "confidence",
-            "demarche_pourquoi", "demarche_quoi", "origin", "hours", "decision", "review",
+            "demarche_pourquoi", "demarche_quoi", "demarche_comment", "origin", "hours", "decision", "review",
         ]
 
     def to_representation(self, instance: Step) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from declarations.extraction.dates import (
     local_day,
     resolve_weekday,
 )
+from declarations.extraction.demarches import comment_code
 from declarations.extraction.drafts import (
     Draft,
     add,
@@ -685,7 +686,9 @@ class RuleBasedExtractor:
             j_start, j_end = nt.char_span(draft.job[0], draft.job[1])
             job_title = nt.original[j_start:j_end].lower()
             rome_code = draft.job[2]
-        pourquoi, quoi = demarche_codes(draft.kind, nt.phrase(draft.first, draft.last))
+        phrase = nt.phrase(draft.first, draft.last)
+        pourquoi, quoi = demarche_codes(draft.kind, phrase)
+        comment = comment_code(quoi, phrase, (org.type for org in draft.organizations))
         day = draft.dates[0] if draft.dates else None
         confidence = (
             0.55
@@ -708,4 +711,5 @@ class RuleBasedExtractor:
             confidence=round(min(confidence, 0.95), 2),
             demarche_pourquoi=pourquoi,
             demarche_quoi=quoi,
+            demarche_comment=comment,
         )

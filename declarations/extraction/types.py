@@ -24,6 +24,7 @@ class ExtractedStep:
     confidence: float = 0.5
     demarche_pourquoi: str | None = None  # France Travail démarche codes, when one fits
     demarche_quoi: str | None = None
+    demarche_comment: str | None = None  # how it was done, e.g. C12.02 "Sur internet"
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
