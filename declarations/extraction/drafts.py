@@ -12,7 +12,7 @@ from declarations.extraction.normalize import NormalizedText
 from declarations.extraction.rome import JobMention
 from declarations.extraction.segment import Trigger
 
-# Kinds that take one step per employer named ("chez Lidl, et aussi chez Auchan").
+# Kinds that take one step per employer named ("chez Aldi, et puis aussi chez Casino").
 SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi", "recherche_alternance"})
 _EMPLOYER_TYPES = frozenset(
     {OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION}
@@ -43,7 +43,7 @@ def orgs_within(orgs: list[OrgMention], first: int, last: int) -> list[OrgMentio
 
 
 def corrected_job(nt: NormalizedText, jobs: list[JobMention]) -> JobMention:
-    """ "facteur, enfin agent de distribution", "cariste… euh non, de soudeur": the last one said."""
+    """ "serveur, enfin commis de salle", "maçon… euh non, de peintre": the last one said."""
     chosen = jobs[0]
     for job in jobs[1:]:
         between = nt.norms[chosen.last : job.first]
@@ -55,7 +55,7 @@ def corrected_job(nt: NormalizedText, jobs: list[JobMention]) -> JobMention:
 
 
 def _coordinated_orgs(words: list[str], left: OrgMention, right: OrgMention) -> bool:
-    """ "chez Lidl, et aussi chez Auchan", "une chez Leclerc et une chez Carrefour": a list of
+    """ "chez Aldi, et puis aussi chez Casino", "une chez Intermarché et une chez Monoprix": a list of
     employers, one step each ("pour le service civique à Unis-Cité" is not a list)."""
     between = words[left.last : right.first]
     both_chez = words[left.first - 1 : left.first] == ["chez"] and between[-1:] == ["chez"]
@@ -112,7 +112,7 @@ def merge(drafts: list[Draft]) -> list[Draft]:
 
 def add(drafts: list[Draft], draft: Draft) -> None:
     """Append, or fold into the previous step when it is the same step said in two clauses
-    ("une enquête métier : j'ai interviewé une coiffeuse...")."""
+    ("une enquête métier : j'ai questionné un boulanger...")."""
     if drafts:
         prev = drafts[-1]
         same = (prev.category, prev.kind, prev.dates, prev.status) == (

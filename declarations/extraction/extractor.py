@@ -112,8 +112,8 @@ class RuleBasedExtractor:
         drafts: list[Draft] = []
         running: DateMention | None = None
         running_value: date | None = None
-        context_org: OrgMention | None = None  # "j'ai passé la journée à la Mission Locale : le matin..."
-        advised: Draft | None = None  # "il m'a dit de postuler chez Samsic" (then "donc j'ai postulé")
+        context_org: OrgMention | None = None  # "toute la journée j'étais à France Travail : d'abord..."
+        advised: Draft | None = None  # "elle m'a conseillé d'écrire à Onet" (then "donc j'ai postulé")
         directions = self._directions(nt, morph, clauses)
         consumed: set[int] = set()
         for index, clause in enumerate(clauses):
@@ -179,7 +179,7 @@ class RuleBasedExtractor:
                 day = self._resolve_chain(clause.leading, same_tense, today, running_value)[-1]
                 add(drafts, self._repeat(nt, drafts[-1], clause, day, morph, today, keep_duration=True))
             elif drafts and (clause.leading or clause.local) and grammar.RETURN.search(clause_text):
-                # "Demain j'y retourne pour les déposer": the same errand, on the day said now
+                # "Jeudi j'y repasse pour les donner": the same errand, on the day said now
                 day = self._resolve((clause.leading + clause.local)[-1], direction, today, running_value)
                 add(drafts, self._repeat(nt, drafts[-1], clause, day, morph, today, keep_duration=False))
             else:
@@ -248,7 +248,7 @@ class RuleBasedExtractor:
                 draft.job = draft.job or previous.job
         demonstrative = grammar.DEMONSTRATIVE.search(clause_text)
         if demonstrative and (not draft.organizations or draft.job is None):
-            # "le dossier d'inscription pour cette formation": the formation named before
+            # "les papiers pour m'inscrire à ce stage": the formation named before
             noun = demonstrative.group(1) or demonstrative.group(2)
             words = nt.norms
             for earlier in reversed(clauses[:index]):
@@ -266,7 +266,7 @@ class RuleBasedExtractor:
                         draft.job = (jobs[0].first, jobs[0].last, jobs[0].code)
                 break
         if draft.count is None and grammar.DISTRIBUTIVE.search(clause_text) and index > 0:
-            # "j'ai rencontré cinq entreprises et j'ai laissé mon CV à chacune"
+            # "j'ai vu quatre recruteurs et j'ai donné mon CV à chacun"
             earlier = clauses[index - 1]
             quantities = find_quantities(nt, earlier.first, earlier.last)
             if quantities:
@@ -312,7 +312,7 @@ class RuleBasedExtractor:
         happens on the day said with the commitment."""
         words = nt.norms
         before = " ".join(words[clauses[index].first : trig.first])
-        # an offer ("elle m'a parlé d'une PMSMP") or a purpose ("appelé une crèche pour faire une
+        # an offer ("il m'a proposé une immersion") or a purpose ("appelé une crèche pour faire une
         # immersion") becomes the step only with what follows: "du coup, je commence lundi"
         purpose = self._is_purpose(words, clauses[index], trig)
         if not grammar.OFFERED.search(before) and not purpose:
@@ -437,7 +437,7 @@ class RuleBasedExtractor:
     @staticmethod
     def _span_end(clauses: list[Clause], index: int, words: list[str] | None = None) -> int:
         """Where a step's description stops: the next clause that starts another step or another day
-        (a self-correction, "non, c'est pas Parcoursup, c'est…", continues the same step)."""
+        (a self-correction, "non, c'est pas Indeed, c'est…", continues the same step)."""
         start = clauses[index].first
         for nxt in clauses[index + 1 :]:
             correction = words is not None and words[nxt.first : nxt.first + 1] == ["non"]
@@ -557,7 +557,7 @@ class RuleBasedExtractor:
                 for m in chain
             ]
             return values, True
-        # "je suis allée à la Mission Locale hier pour l'atelier": the day said before the activity
+        # "je suis passé à France Travail jeudi pour l'info collective": the day said before the activity
         local_before = [
             m
             for m in clause.local
@@ -576,7 +576,7 @@ class RuleBasedExtractor:
     def _infinitive_direction(
         nt: NormalizedText, morph: Morphology, mention: DateMention, direction: Direction
     ) -> Direction:
-        """ "pour les déposer lundi": a day after an infinitive is ahead."""
+        """ "pour les déposer vendredi": a day after an infinitive is ahead."""
         for k in range(max(0, mention.first - 2), mention.first):
             if morph.morphs[k].verb_form == "Inf" or nt.tokens[k].norm in {"deposer", "envoyer", "postuler"}:
                 return Direction.FUTURE

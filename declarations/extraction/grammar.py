@@ -194,7 +194,7 @@ CORRECTION = frozenset({"non", "enfin", "plutot", "pardon", "attends"})
 BACK_REFERENCE = re.compile(
     r"(?:^| )(?:la bas|y suis|y retourne|y suis retourne|j y|y ai|y etais|chez eux|avec eux|chez elle|chez lui)(?: |$)"
 )
-# "demain j'y retourne": the same errand again, on another day
+# "samedi j'y repasse": the same errand again, on another day
 RETURN = re.compile(
     r"(?:^| )(?:j y retourne|j y repasse|j y vais|j y retournerai|j y reviens|j y suis retourne"
     r"|j y suis retournee|on y retourne)(?: |$)"

@@ -326,7 +326,7 @@ _HOUSING_SITES: dict[str, tuple[str, ...]] = {
     "Studapart": ("studapart",),
 }
 
-# Kinds of places that take a proper name after them ("la boulangerie Martin", "l'EHPAD Les Tilleuls").
+# Kinds of places that take a proper name after them ("la boulangerie Martin", "le garage Dupuis").
 BUSINESS_NOUNS = (
     "boulangerie",
     "patisserie",
@@ -459,7 +459,7 @@ class OrgMatcher:
 
     @staticmethod
     def _reference(words: list[str], i: int, earlier: list[OrgMention]) -> OrgMention | None:
-        """ "à l'accueil de l'EHPAD" after "l'EHPAD Les Glycines": the place named before."""
+        """ "à l'accueil du garage" after "le garage Dupuis": the place named before."""
         if i == 0 or words[i - 1] not in {"l", "la", "le", "au", "du"}:
             return None
         for key in _BUSINESS_KEYS.get(words[i], ()):

@@ -97,7 +97,7 @@ RULES: list[TriggerRule] = [
         r"|(?:fait|faisais|fais) (?:la|le|l) (?:plonge|mise en rayon|inventaire|caisse|menage|manutention"
         r"|nettoyage|livraison|livraisons|service|ramassage|preparation de commandes)",
     ),
-    # starting work ("je commence lundi", "premier jour chez Speedy") when nothing more precise is said
+    # starting work ("je commence lundi", "premier jour chez Norauto") when nothing more precise is said
     _rule(
         "EMPLOI",
         "emploi",

@@ -1,6 +1,6 @@
 """Triggers and clauses: where activities are named, and how the note divides into clauses.
 
-A clause starts at a subject ("j'ai", "je", "on", "ma conseillère m'a…"), at a sentence boundary when
+A clause starts at a subject ("j'ai", "je", "on", "mon conseiller m'a…"), at a sentence boundary when
 the transcript has punctuation, or at a day that opens what follows ("et vendredi aussi"). The days
 said before a clause's verb are its *leading* days; the others are *local* to it.
 """
@@ -82,7 +82,7 @@ def find_triggers(
 
 
 def _in_relative_clause(nt: NormalizedText, morph: Morphology, first: int) -> bool:
-    """ "les magasins où j'avais postulé": background, not a step of its own ("il m'a dit que je
+    """ "les boîtes où j'avais envoyé mon CV": background, not a step of its own ("il m'a dit que je
     commence jeudi" is not a relative clause: "que" follows a verb there)."""
     words = nt.norms
     for k in range(max(1, first - 4), first - 1):
@@ -127,7 +127,7 @@ def segment(
                 break
         same_kind = all(m.kind is MentionKind.WEEKDAY and m.last - m.first == 1 for m in crossed)
         if len(crossed) > 1 and not same_kind and k > 0 and not nt.tokens[k].sentence_start:
-            # "je commence demain matin et mercredi soir j'ai…": only the nearest day opens this
+            # "je bosse jeudi matin et samedi soir j'ai…": only the nearest day opens this
             # clause; the others end the previous one
             k = crossed[0].first
             while k > 0 and words[k - 1] in {"et", "puis", "mais"} and not nt.tokens[k].sentence_start:
