@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.http import HttpResponse
 from pytest_django import Settings
 from rest_framework.test import APIClient
 
-from declarations.models import Beneficiary, Declaration
+from declarations.models import Beneficiary, Counsellor, Declaration
 from tests.api.conftest import ApiFor
 from tests.factories import DEMO_PASSWORD
 
@@ -25,7 +26,11 @@ def rates(settings: Settings) -> dict[str, str]:
 
 
 def upload(client: APIClient) -> int:
-    payload = {"text": "Lundi j'ai envoyé un CV.", "client_id": str(uuid.uuid4()), "recorded_at": "2026-01-05T18:00:00+01:00"}
+    payload = {
+        "text": "Lundi j'ai envoyé un CV.",
+        "client_id": str(uuid.uuid4()),
+        "recorded_at": "2026-01-05T18:00:00+01:00",
+    }
     return client.post(UPLOAD_URL, payload, format="json").status_code
 
 
@@ -44,7 +49,11 @@ def test_it_throttles_uploads_per_person_with_retry_after(
 
     response = client.post(
         UPLOAD_URL,
-        {"text": "Mardi j'ai appelé France Travail.", "client_id": str(uuid.uuid4()), "recorded_at": "2026-01-06T18:00:00+01:00"},
+        {
+            "text": "Mardi j'ai appelé France Travail.",
+            "client_id": str(uuid.uuid4()),
+            "recorded_at": "2026-01-06T18:00:00+01:00",
+        },
         format="json",
     )
     assert response.status_code == 429
@@ -100,3 +109,29 @@ def test_default_rates_come_from_settings(settings: Settings) -> None:
     assert rates["uploads"] == "30/hour"
     assert rates["login"] == "10/minute"
     assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")  # isolated per test
+
+
+def test_the_staff_login_page_has_the_same_limits(
+    rates: dict[str, str], conseiller: Counsellor, jeune: Beneficiary
+) -> None:
+    from django.test import Client
+
+    def web_login(password: str, address: str) -> HttpResponse:
+        return Client(REMOTE_ADDR=address).post(
+            "/accounts/login/", {"username": "conseiller", "password": password}
+        )
+
+    for address in ("203.0.113.7", "198.51.100.1", "192.0.2.44"):
+        assert web_login("wrong-password", address).status_code == 200  # the form again, with its error
+
+    response = web_login(DEMO_PASSWORD, "192.0.2.99")
+    assert response.status_code == 429
+    assert "Trop de tentatives de connexion. Réessayez dans 1 minute." in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 61
+    assert "_auth_user_id" not in response.wsgi_request.session
+
+    # Another account is not affected.
+    other = Client(REMOTE_ADDR="192.0.2.99").post(
+        "/accounts/login/", {"username": "jeune1", "password": DEMO_PASSWORD}
+    )
+    assert other.status_code == 302
