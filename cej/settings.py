@@ -252,6 +252,11 @@ DEFAULT_WEEKLY_TARGET_HOURS = 15
 AUDIO_RETENTION_DAYS_AFTER_REVIEW = env_int("AUDIO_RETENTION_DAYS_AFTER_REVIEW", 30)
 if AUDIO_RETENTION_DAYS_AFTER_REVIEW < 0:
     raise ImproperlyConfigured("AUDIO_RETENTION_DAYS_AFTER_REVIEW must be 0 or more")
+# A note never sent to the counsellor (failed, or left unconfirmed) loses its recording after this many
+# days without change; its transcript, steps and failure reason stay, so it can still be confirmed.
+AUDIO_RETENTION_DAYS_UNSENT = env_int("AUDIO_RETENTION_DAYS_UNSENT", 90)
+if AUDIO_RETENTION_DAYS_UNSENT < 0:
+    raise ImproperlyConfigured("AUDIO_RETENTION_DAYS_UNSENT must be 0 or more")
 CELERY_BEAT_SCHEDULE["purge-expired-audio"] = {
     "task": "declarations.tasks.purge_expired_audio",
     "schedule": crontab(hour=3, minute=30),

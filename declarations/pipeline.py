@@ -114,9 +114,11 @@ def requeue_stuck(*, older_than_s: float) -> list[int]:
 
 def reset_for_reprocessing(declaration: Declaration) -> bool:
     """Put a failed or stuck declaration back in the queue's hands; False when its steps belong to people
-    now (to confirm, sent or reviewed) and must not be overwritten."""
+    now (to confirm, sent or reviewed) and must not be overwritten, or when its recording is gone."""
     if declaration.status not in (Declaration.Status.FAILED, *Declaration.PROCESSING_STATUSES):
         return False
+    if declaration.source == Declaration.Source.AUDIO and not declaration.audio:
+        return False  # the recording was deleted by the retention policy: nothing to transcribe again
     declaration.status = Declaration.Status.RECEIVED
     declaration.error = declaration.error_code = ""
     declaration.attempts = 0

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
@@ -37,6 +38,7 @@ class PurgeResult:
     purged: int
     declaration_ids: list[int]
     cutoff: datetime
+    unsent_cutoff: datetime
 
 
 def _audio_storage() -> Storage:
@@ -44,18 +46,32 @@ def _audio_storage() -> Storage:
 
 
 def purge_expired_audio(
-    *, days: int | None = None, now: datetime | None = None, dry_run: bool = False
+    *,
+    days: int | None = None,
+    unsent_days: int | None = None,
+    now: datetime | None = None,
+    dry_run: bool = False,
 ) -> PurgeResult:
-    """Delete the recordings of declarations reviewed more than `days` ago; keep transcript and steps.
+    """Delete recordings nobody needs any more; keep transcript and steps.
+
+    Two rules: a note reviewed more than `days` ago (AUDIO_RETENTION_DAYS_AFTER_REVIEW), and a note never
+    sent to the counsellor — failed, or left unconfirmed — untouched for `unsent_days`
+    (AUDIO_RETENTION_DAYS_UNSENT). Notes waiting for their counsellor keep their audio whatever their age.
 
     Idempotent and safe to interrupt: each file is deleted before its row forgets it, so a crash
     between the two leaves a row the next run finishes, never a file nobody points at.
     """
     days = settings.AUDIO_RETENTION_DAYS_AFTER_REVIEW if days is None else days
+    unsent_days = settings.AUDIO_RETENTION_DAYS_UNSENT if unsent_days is None else unsent_days
     now = now or timezone.now()
     cutoff = now - timedelta(days=days)
+    unsent_cutoff = now - timedelta(days=unsent_days)
+    unsent = (Declaration.Status.FAILED, Declaration.Status.TO_CONFIRM)
     expired = (
-        Declaration.objects.filter(status=Declaration.Status.REVIEWED, reviewed_at__lte=cutoff)
+        Declaration.objects.filter(
+            Q(status=Declaration.Status.REVIEWED, reviewed_at__lte=cutoff)
+            | Q(status__in=unsent, updated_at__lte=unsent_cutoff)
+        )
         .exclude(audio="")
         .order_by("pk")
         .values_list("pk", "audio")
@@ -68,8 +84,13 @@ def purge_expired_audio(
             Declaration.objects.filter(pk=declaration_id, audio=name).update(audio="", audio_purged_at=now)
         purged.append(declaration_id)
     if purged and not dry_run:
-        logger.info("purged the audio of %d declarations reviewed before %s", len(purged), cutoff.isoformat())
-    return PurgeResult(purged=len(purged), declaration_ids=purged, cutoff=cutoff)
+        logger.info(
+            "purged the audio of %d declarations (reviewed before %s, or unsent since %s)",
+            len(purged),
+            cutoff.isoformat(),
+            unsent_cutoff.isoformat(),
+        )
+    return PurgeResult(purged=len(purged), declaration_ids=purged, cutoff=cutoff, unsent_cutoff=unsent_cutoff)
 
 
 # --- Export (right of access, art. 15) ------------------------------------------------------------

@@ -38,7 +38,12 @@ def _status(declaration_id: int) -> str:
 
 @pytest.mark.integration
 def test_it_processes_a_note_once_after_its_worker_was_killed(
-    transactional_db: None, tmp_path: Path, settings: Any, whisper_model_path: Path, queue: str, shared_dir: Path
+    transactional_db: None,
+    tmp_path: Path,
+    settings: Any,
+    whisper_model_path: Path,
+    queue: str,
+    shared_dir: Path,
 ) -> None:
     require_real_services()
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -53,8 +58,12 @@ def test_it_processes_a_note_once_after_its_worker_was_killed(
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
     }
     worker_args = dict(
-        queue=queue, media_root=tmp_path / "media", var_dir=tmp_path / "var", model_path=whisper_model_path,
-        log_path=tmp_path / "worker.log", extra_env=broker_env,
+        queue=queue,
+        media_root=tmp_path / "media",
+        var_dir=tmp_path / "var",
+        model_path=whisper_model_path,
+        log_path=tmp_path / "worker.log",
+        extra_env=broker_env,
     )
     first = start_worker(**worker_args)
     with (shared_dir / "datasets" / "audio-dev" / LONG_NOTE).open("rb") as audio:
@@ -66,7 +75,9 @@ def test_it_processes_a_note_once_after_its_worker_was_killed(
     assert response.status_code == 202
     declaration_id = response.json()["id"]
 
-    _wait_for(lambda: _status(declaration_id) == "transcribing", 120, "the first worker to start transcribing")
+    _wait_for(
+        lambda: _status(declaration_id) == "transcribing", 120, "the first worker to start transcribing"
+    )
     os.kill(first.process.pid, signal.SIGKILL)
     first.process.wait()
     assert _status(declaration_id) == "transcribing"
@@ -128,3 +139,22 @@ def test_it_reprocesses_failed_notes_idempotently_and_leaves_confirmed_ones() ->
     assert failed.steps.count() == 1
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
+
+
+@pytest.mark.django_db
+def test_it_does_not_reprocess_a_note_whose_recording_retention_deleted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    purged = DeclarationFactory(
+        status=Declaration.Status.FAILED,
+        source=Declaration.Source.AUDIO,
+        audio="",
+        audio_purged_at=timezone.now(),
+        error_code="audio_unreadable",
+    )
+
+    call_command("reprocess", purged.pk, "--sync")
+
+    assert "recording deleted, left as it is" in capsys.readouterr().err
+    purged.refresh_from_db()
+    assert (purged.status, purged.error_code) == ("failed", "audio_unreadable")

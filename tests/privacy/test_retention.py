@@ -1,11 +1,13 @@
-"""Audio retention: recordings go N days after review; transcripts, steps and reviews stay."""
+"""Audio retention: recordings go N days after review, or after N days unsent; transcripts, steps and reviews stay."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from pytest_django import Settings
 
 from declarations.models import Beneficiary, Counsellor, Declaration, Review, Step
@@ -89,3 +91,36 @@ def test_the_purge_is_scheduled_with_celery_beat(settings: Settings) -> None:
     assert entry["task"] == purge_expired_audio.name
     assert entry["task"] in app.tasks
     assert settings.AUDIO_RETENTION_DAYS_AFTER_REVIEW >= 0
+
+
+@pytest.mark.parametrize("status", [Declaration.Status.FAILED, Declaration.Status.TO_CONFIRM])
+def test_a_note_never_sent_loses_its_audio_after_the_unsent_retention(
+    status: str, jeune: Beneficiary, conseiller: Counsellor, media_root: Path, settings: Settings
+) -> None:
+    settings.AUDIO_RETENTION_DAYS_UNSENT = 90
+    left = reviewed_audio_declaration(jeune, conseiller, reviewed_days_ago=0, transcript="Lundi un entretien.")
+    touched = reviewed_audio_declaration(jeune, conseiller, reviewed_days_ago=0, transcript="Mardi un CV.")
+    long_ago = timezone.now() - timedelta(days=91)
+    Declaration.objects.filter(pk=left.pk).update(status=status, reviewed_at=None, updated_at=long_ago)
+    Declaration.objects.filter(pk=touched.pk).update(
+        status=status, reviewed_at=None, updated_at=timezone.now() - timedelta(days=89)
+    )
+
+    assert purge_expired_audio.apply().get() == 1
+
+    file = audio_path(media_root, left)
+    left.refresh_from_db()
+    assert not file.exists()
+    assert (left.audio.name, left.status, left.transcript) == ("", status, "Lundi un entretien.")
+    assert left.audio_purged_at is not None
+    assert left.steps.count() == 1  # what was understood stays: the young person can still confirm it
+    assert_kept(touched, media_root)
+
+
+def test_notes_waiting_for_their_counsellor_keep_their_audio_whatever_the_unsent_retention(
+    notes: dict[str, Declaration], media_root: Path, settings: Settings
+) -> None:
+    settings.AUDIO_RETENTION_DAYS_UNSENT = 0
+    call_command("purge_audio", "--unsent-days", "0")
+    assert_kept(notes["waiting"], media_root)
+    assert_kept(notes["recent"], media_root)

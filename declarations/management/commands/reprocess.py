@@ -38,7 +38,8 @@ class Command(BaseCommand):
                 reset = pipeline.reset_for_reprocessing(locked)
             if not reset:
                 skipped += 1
-                self.stderr.write(f"declaration {declaration.pk}: {declaration.status}, left as it is")
+                why = "recording deleted" if declaration.audio_purged_at else declaration.status
+                self.stderr.write(f"declaration {declaration.pk}: {why}, left as it is")
                 continue
             if options["sync"]:
                 pipeline.process_declaration(declaration.pk)
