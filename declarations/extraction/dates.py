@@ -208,6 +208,8 @@ def _to_mention(
             return DateMention(
                 first, last, MentionKind.DAY, resolve_weekday(5, today, Direction.FUTURE), weekend=True
             )
+        if match.group(0).startswith("le ") and (first == 0 or nt.tokens[first - 1].norm != "tout"):
+            return None  # "vendeuse le week-end": a habit, not a day ("tout le week-end" is one)
         return DateMention(first, last, MentionKind.WEEKDAY, weekday=5, weekend=True)
     if name == "weekday":
         weekday = WEEKDAYS.index(match.group("wd"))

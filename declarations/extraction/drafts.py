@@ -54,6 +54,18 @@ def corrected_job(nt: NormalizedText, jobs: list[JobMention]) -> JobMention:
     return chosen
 
 
+def corrected_orgs(words: list[str], orgs: list[OrgMention]) -> list[OrgMention]:
+    """ "avec la Croix-Rouge… non, avec l'Ordre de Malte": the organisation corrected is dropped."""
+    kept: list[OrgMention] = []
+    for org in orgs:
+        if kept:
+            between = words[kept[-1].last : org.first]
+            if len(between) <= 4 and any(w in grammar.CORRECTION for w in between):
+                kept.pop()
+        kept.append(org)
+    return kept
+
+
 def _coordinated_orgs(words: list[str], left: OrgMention, right: OrgMention) -> bool:
     """ "chez Aldi, et puis aussi chez Casino", "une chez Intermarché et une chez Monoprix": a list of
     employers, one step each ("pour le service civique à Unis-Cité" is not a list)."""

@@ -23,6 +23,7 @@ from declarations.extraction.drafts import (
     Draft,
     add,
     corrected_job,
+    corrected_orgs,
     expand,
     merge,
     orgs_within,
@@ -38,6 +39,7 @@ from declarations.extraction.rules import (
     ADMIN_WORDS,
     ALTERNANCE_WORDS,
     COUNSELLOR_WORDS,
+    DISCOVERY_PURPOSE,
     DISCOVERY_WORDS,
     FORMATION_SEARCH_VERBS,
     HOUSING_WORDS,
@@ -375,6 +377,9 @@ class RuleBasedExtractor:
             category, kind = "LOGEMENT", "recherche_logement"
         elif kind == "recherche_stage" and DISCOVERY_WORDS.search(text):
             category, kind = "PROJET_PROFESSIONNEL", "immersion"
+        elif kind == "emploi" and trig.rule.priority < 50 and DISCOVERY_PURPOSE.search(text):
+            # starting somewhere "pour découvrir le métier" is a discovery period, not a job
+            category, kind = "PROJET_PROFESSIONNEL", "immersion"
         elif kind == "formation" and FORMATION_SEARCH_VERBS.search(nt.phrase(clause.first, trig.first)):
             category, kind = "FORMATION", "recherche_formation"
         elif kind == "forum_emploi" and "portes ouvertes" in text and SCHOOL_WORDS.search(text):
@@ -402,7 +407,9 @@ class RuleBasedExtractor:
         following = clauses[index + 1 : index + 3]
         for n, nxt in enumerate(following):
             nxt_text = nt.phrase(nxt.first, nxt.last)
-            if grammar.RETRACTED.search(nxt_text) and n == 0:
+            # "… ça compte pas" right after takes this step back, unless that clause opened a day
+            # and an activity of its own: then it takes back its own activity.
+            if grammar.RETRACTED.search(nxt_text) and n == 0 and not nxt.leading:
                 return False
             if grammar.CANCELLED.search(nxt_text) and (
                 not nxt.triggers or re.match(r"(?:mais|et|finalement|sauf)\b", nxt_text)
@@ -631,7 +638,7 @@ class RuleBasedExtractor:
         first, last = span_start, max(clause.last, trig.last)
         status = self._status(dates, morph, clause, today)
         draft = Draft(trig.category, trig.kind, dates, status, first, last)
-        span_orgs = orgs_within(orgs, first, span_end)
+        span_orgs = corrected_orgs(nt.norms, orgs_within(orgs, first, span_end))
         draft.organizations = pick_orgs(trig, span_orgs, nt.norms)
         if not draft.organizations and grammar.BACK_REFERENCE.search(" " + nt.phrase(first, last) + " "):
             earlier = orgs_within(orgs, max(0, first - _MAX_SPAN_TOKENS * 4), first)
@@ -645,6 +652,8 @@ class RuleBasedExtractor:
             draft.count = (after or quantities)[0].value
         if trig.category in _JOB_CATEGORIES and trig.kind != "rendez_vous_conseiller":
             jobs = self._rome.find(nt, trig.first, span_end) or self._rome.find(nt, first, trig.first)
+            # "chez Traiteur Dumas": a trade inside a business's name is not the job applied for
+            jobs = [j for j in jobs if not any(o.first <= j.first < o.last for o in span_orgs)]
             if jobs:
                 job = corrected_job(nt, jobs)
                 draft.job = (job.first, job.last, job.code)

@@ -212,6 +212,12 @@ _EMPLOYERS: dict[str, tuple[str, ...]] = {
     "Korian": ("korian",),
     "Emeis": ("emeis", "orpea"),
     "Leclerc Drive": ("leclerc drive",),
+    # home help and care networks, big employers of young people without diplomas
+    "ADMR": ("admr",),
+    "O2 Care Services": ("o2 care services", "o2"),
+    "Domidom": ("domidom",),
+    "Shiva": ("shiva",),
+    "Petits-fils": ("petits fils",),
 }
 
 _INTERIM: dict[str, tuple[str, ...]] = {
@@ -293,6 +299,15 @@ _ASSOCIATIONS: dict[str, tuple[str, ...]] = {
     "Armée du Salut": ("armee du salut",),
     "Habitat et Humanisme": ("habitat et humanisme",),
     "Samu social": ("samu social",),
+    "Ordre de Malte": ("ordre de malte",),
+    "Secours islamique": ("secours islamique",),
+    "Fondation Abbé Pierre": ("fondation abbe pierre",),
+    "Médecins du Monde": ("medecins du monde",),
+    "AFEV": ("afev",),
+    "La Cravate Solidaire": ("cravate solidaire", "la cravate solidaire"),
+    "Article 1": ("article 1", "article un"),
+    "Nos Quartiers ont du Talent": ("nos quartiers ont du talent", "nqt"),
+    "Scouts et Guides de France": ("scouts et guides de france", "scouts de france"),
 }
 
 _JOB_SITES: dict[str, tuple[str, ...]] = {
@@ -331,6 +346,8 @@ BUSINESS_NOUNS = (
     "boulangerie",
     "patisserie",
     "pharmacie",
+    "clinique veterinaire",
+    "cabinet veterinaire",
     "clinique",
     "creche",
     "ehpad",
@@ -427,7 +444,7 @@ _FUZZY_CHOICES: dict[str, list[tuple[str, tuple[str, OrgType]]]] = {}
 for _key, _value in ALIASES.items():
     _joined = "".join(_key)
     if len(_joined) >= 5:
-        _FUZZY_CHOICES.setdefault(_joined[:3], []).append((_joined, _value))
+        _FUZZY_CHOICES.setdefault(_joined[:2], []).append((_joined, _value))
 _FUZZY_THRESHOLD = 86.0
 _BUSINESS_KEYS: dict[str, list[tuple[str, ...]]] = {}
 for _noun in sorted((tuple(fold_phrase(n).split()) for n in BUSINESS_NOUNS), key=len, reverse=True):
@@ -475,6 +492,20 @@ class OrgMatcher:
             hit = ALIASES.get(tuple(words[i : i + n]))
             if hit is not None:
                 return OrgMention(i, i + n, hit[0], hit[1])
+        return self._spelled(words, i)
+
+    @staticmethod
+    def _spelled(words: list[str], i: int) -> OrgMention | None:
+        """An acronym spelled letter by letter, as recognisers write it: "l a n t s" → ANTS."""
+        end = i
+        while end < len(words) and len(words[end]) == 1 and words[end].isalpha():
+            end += 1
+        # The longest run of 3+ letters first; a leading "l" may be the article ("l'ANTS").
+        for start in (i, i + 1):
+            for stop in range(end, start + 2, -1):
+                hit = ALIASES.get(("".join(words[start:stop]),))
+                if hit is not None and (start == i or words[i] == "l"):
+                    return OrgMention(start, stop, hit[0], hit[1])
         return None
 
     def _fuzzy(self, words: list[str], i: int) -> OrgMention | None:
@@ -486,7 +517,7 @@ class OrgMatcher:
                 continue
             best: tuple[str, OrgType] | None = None
             best_score = 0.0
-            for alias, value in _FUZZY_CHOICES.get(candidate[:3], ()):
+            for alias, value in _FUZZY_CHOICES.get(candidate[:2], ()):
                 if abs(len(alias) - len(candidate)) > 2:
                     continue
                 score = fuzz.ratio(candidate, alias)

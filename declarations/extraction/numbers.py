@@ -164,6 +164,9 @@ def find_quantities(
             continue
         if token.isdigit() and following not in _UNITS:
             previous = nt.tokens[k - 1].norm if k > 0 else ""
+            if previous in {"h", "heure", "heures"}:  # the minutes of a clock time, "11h30"
+                k += 1
+                continue
             value = int(token)
             countable = (
                 following in COUNTABLE_NOUNS

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 _W = r"(?:[a-z0-9]+ )"  # any one token followed by a space
+_FLAT = r"(?:[tf] (?:[1-6]|un|deux|trois|quatre|bis))"  # "T1", "F2" (tokenised "t 1"), "t un"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ RULES: list[TriggerRule] = [
         "EMPLOI",
         "recherche_offres",
         50,
-        r"(?:(?:regard|cherch|consult|parcour|epluch|fouill|recherch|repere|trouv)[a-z]*|lu|vu) "
+        r"(?:(?:regard|cherch|consult|parcour|epluch|fouill|recherch|repere|trouv|scroll)[a-z]*|lu|vu) "
         + _W
         + r"{0,3}?(?:offres?|annonces?)(?: d emploi)?",
     ),
@@ -224,19 +225,25 @@ RULES: list[TriggerRule] = [
         r"|secours populaire|secours catholique|restos du coeur|banque alimentaire|croix rouge|emmaus",
     ),
     # ── LOGEMENT ────────────────────────────────────────────────────────────────────────────────
+    # (_FLAT: "T1", "F2" as the normaliser splits them, and as recognisers spell them, "t un")
     _rule(
         "LOGEMENT",
         "recherche_logement",
         55,
-        r"(?:cherch|recherch|regard|consult|trouv)[a-z]* " + _W + r"{0,3}?"
-        r"(?:logements?|apparts?|appartements?|studios?|chambres?|colocs?|colocations?|t1|t2|f1|f2|maisons?)",
+        r"(?:cherch|recherch|regard|consult|trouv|scroll|parcour|epluch)[a-z]* " + _W + r"{0,3}?"
+        r"(?:logements?|apparts?|appartements?|studios?|chambres?|colocs?|colocations?|"
+        + _FLAT
+        + r"|maisons?)",
     ),
     _rule(
         "LOGEMENT",
         "visite_logement",
         66,
         r"visit[a-z]* " + _W + r"{0,2}?(?:apparts?|appartements?|studios?|logements?|chambres?|colocs?"
-        r"|colocations?|t1|t2|f1|f2|maisons?)|visites? d (?:apparts?|appartements?|logements?)",
+        r"|colocations?|" + _FLAT + r"|maisons?)|visites? d (?:apparts?|appartements?|logements?)"
+        # "je vais voir une coloc", "on a vu un studio": seeing a flat is visiting it
+        r"|(?:voir|vu|revoir|revu) (?:un|une|le|la|l|deux|2) (?:apparts?|appartements?|studios?|colocs?"
+        r"|colocations?|" + _FLAT + r")",
     ),
     _rule(
         "LOGEMENT",
@@ -294,7 +301,8 @@ RULES: list[TriggerRule] = [
         45,
         r"lu (?:un|une|des|le|la|tout|toute|mon|ma) [a-z]+|lire|lecture|roman|manga|bd|dessin[a-z]*|dessine"
         r"|guitare|piano|musique|jeux? video|jeu de societe|jardinage|tricot|couture|echecs"
-        r"|range (?:ma|mon|la|le) [a-z]+|peinture|photographie|photos|ecriture|ecrit (?:un |des )poeme",
+        r"|range (?:ma|mon|la|le) [a-z]+|peinture|photographie|photos|ecriture|ecrit (?:un |des )poeme"
+        r"|crochet|broderie|poterie|ceramique|aquarelle|scrapbooking|tricote|peint|peindre|des toiles",
     ),
 ]
 
@@ -313,6 +321,7 @@ HOUSING_WORDS = re.compile(
 )
 ALTERNANCE_WORDS = re.compile(r"alternance|apprentissage|apprenti|contrat pro")
 DISCOVERY_WORDS = re.compile(r"decouverte|observation|immersion|pmsmp")
+DISCOVERY_PURPOSE = re.compile(r"\bpour (?:decouvrir|voir|connaitre) (?:le|un|ce|les|leur) metiers?\b")
 STAGE_WORDS = re.compile(r"\bstages?\b(?! (?:de )?(?:decouverte|d observation))")
 FORMATION_SEARCH_VERBS = re.compile(
     r"(?:cherch|recherch|renseign|regard|trouv|compar|inscri|inscrit|inscription|dossier|candidat)[a-z]*"
