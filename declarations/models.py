@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +155,8 @@ class Declaration(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["beneficiary", "-recorded_at"]),
+            # The managers' report: declarations reviewed in a period, their review time, per counsellor.
+            models.Index(fields=["reviewed_at", "submitted_at", "beneficiary"], name="declaration_reviewed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -313,3 +315,88 @@ def _delete_audio_with_declaration(sender: type[Declaration], instance: Declarat
     if name:
         storage = instance.audio.storage
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- The managers' report roll-up --------------------------------------------------------------------
+# Derived data, never edited by hand: `declarations.rollup` recomputes the rows of a (beneficiary, week)
+# inside the transaction of every change, and `manage.py rebuild_report_rollup` recomputes them all.
+# The beneficiary link has no database constraint on purpose: an erasure deletes the person first and
+# their rows when its transaction ends, and the report joins through live beneficiaries only.
+
+
+ALL_CATEGORIES = ""  # ReportStepWeek.category of a beneficiary-week's all-categories row
+
+
+class ReportStepWeek(models.Model):
+    """Counted steps (done steps of sent declarations) of one beneficiary, CEJ week and category; one more
+    row per beneficiary-week, category ALL_CATEGORIES, sums them all (whether the week reaches the target
+    is read there, without regrouping the categories)."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    week = models.DateField(_("semaine (lundi)"))
+    category = models.CharField(_("catégorie"), max_length=32, choices=Category.choices, blank=True)
+    steps_pending = models.PositiveIntegerField(default=0)
+    steps_validated = models.PositiveIntegerField(default=0)
+    steps_rejected = models.PositiveIntegerField(default=0)
+    validated_hours = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = _("agrégat hebdomadaire de démarches")
+        verbose_name_plural = _("agrégats hebdomadaires de démarches")
+        # Week first: the report reads a range of weeks, a recomputation a few weeks of one person.
+        constraints = [
+            models.UniqueConstraint(fields=["week", "beneficiary", "category"], name="unique_report_step_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary_id} · {self.week:%d/%m/%Y} · {self.category}"
+
+
+class ReportDeclarationWeek(models.Model):
+    """Declarations of one beneficiary recorded in one CEJ week (Europe/Paris), per status; for submitted
+    ones, how many of their steps wait for the counsellor's decision (the counsellors' workload)."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    week = models.DateField(_("semaine (lundi)"))
+    status = models.CharField(_("statut"), max_length=16, choices=Declaration.Status.choices)
+    declarations = models.PositiveIntegerField(default=0)
+    steps_pending = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("agrégat hebdomadaire de déclarations")
+        verbose_name_plural = _("agrégats hebdomadaires de déclarations")
+        constraints = [
+            models.UniqueConstraint(fields=["week", "beneficiary", "status"], name="unique_report_declaration_week"),
+        ]
+        indexes = [models.Index(fields=["status"], name="report_declaration_week_status")]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary_id} · {self.week:%d/%m/%Y} · {self.status}"
+
+
+@receiver(pre_save, sender=Step)
+@receiver(pre_save, sender=Declaration)
+def _report_rollup_before_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    from declarations import rollup
+
+    rollup.before_save(instance, raw=kwargs.get("raw", False), update_fields=kwargs.get("update_fields"))
+
+
+@receiver(post_save, sender=Step)
+@receiver(post_save, sender=Declaration)
+def _report_rollup_after_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    from declarations import rollup
+
+    rollup.after_save(instance, raw=kwargs.get("raw", False), update_fields=kwargs.get("update_fields"))
+
+
+@receiver(post_delete, sender=Step)
+@receiver(post_delete, sender=Declaration)
+def _report_rollup_after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    from declarations import rollup
+
+    rollup.after_delete(instance)

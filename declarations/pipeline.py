@@ -70,7 +70,8 @@ def process_declaration(declaration_id: int) -> str | None:
             declaration.decode_seconds = result.decode_seconds
             declaration.transcribe_seconds = result.transcribe_seconds
             declaration.status = Declaration.Status.EXTRACTING
-            declaration.save()
+            with transaction.atomic():  # the report's roll-up follows the status in the same transaction
+                declaration.save()
         started = time.perf_counter()
         extracted = get_extractor().extract(declaration.transcript, recorded_at=declaration.recorded_at)
         with transaction.atomic():
@@ -98,7 +99,8 @@ def _fail(declaration: Declaration, code: str, message: str) -> None:
     declaration.error_code = code
     declaration.error = message
     declaration.processed_at = timezone.now()
-    declaration.save(update_fields=["status", "error_code", "error", "processed_at", "updated_at"])
+    with transaction.atomic():  # the report's roll-up follows the status in the same transaction
+        declaration.save(update_fields=["status", "error_code", "error", "processed_at", "updated_at"])
 
 
 def requeue_stuck(*, older_than_s: float) -> list[int]:
@@ -122,5 +124,6 @@ def reset_for_reprocessing(declaration: Declaration) -> bool:
     declaration.status = Declaration.Status.RECEIVED
     declaration.error = declaration.error_code = ""
     declaration.attempts = 0
-    declaration.save(update_fields=["status", "error", "error_code", "attempts", "updated_at"])
+    with transaction.atomic():  # the report's roll-up follows the status in the same transaction
+        declaration.save(update_fields=["status", "error", "error_code", "attempts", "updated_at"])
     return True

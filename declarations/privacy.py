@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from declarations import rollup
 from declarations.models import Beneficiary, Declaration, ErasureRecord, Review, Step
 from declarations.services import Conflict, DomainError
 
@@ -270,7 +271,9 @@ def erase_beneficiary(*, beneficiary: Beneficiary, requested_by: AbstractBaseUse
         OutstandingToken.objects.filter(user=user).delete()
         # Cascades to the beneficiary, their declarations, steps and reviews (the deletion collector
         # goes through the base manager, so the reviews' append-only queryset does not stand in the way).
-        user.delete()
+        # The report's roll-up forgets the person's weeks once, when everything is deleted.
+        with rollup.deferred():
+            user.delete()
         record.save()
     logger.info("erased beneficiary %s (%s)", record.subject_ref[:12], role)
     return record

@@ -14,16 +14,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from declarations.categories import DEFAULT_WEEKLY_TARGET_HOURS, Category
 from declarations.hours import PARIS, iso_week_label, week_start
-from declarations.models import Beneficiary, Counsellor, Declaration, Step, Structure
-from declarations.selectors import COUNTED_DECLARATION_STATUSES, AnyUser, role_of
+from declarations.models import (
+    ALL_CATEGORIES,
+    Beneficiary,
+    Counsellor,
+    Declaration,
+    ReportDeclarationWeek,
+    ReportStepWeek,
+    Step,
+    Structure,
+)
+from declarations.selectors import AnyUser, role_of
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_WEEKS = 4
@@ -181,17 +189,19 @@ def overview(*, structures: Sequence[Structure], start: date, end: date) -> Over
     - median review time: declarations reviewed in the period, from sending to the last decision;
     - target: beneficiary-weeks whose validated hours reach their structure's weekly target, over all
       beneficiaries of the structures times the weeks of the period.
+
+    Declarations and steps are read from the weekly roll-up (`declarations.rollup`), a few rows per
+    beneficiary-week kept exact on every change, instead of aggregating every step of the period.
     """
     first, last, since, until = _period_bounds(start, end)
     structure_ids = [structure.pk for structure in structures]
     weeks = [first + timedelta(weeks=index) for index in range((last - first).days // 7 + 1)]
+    in_period = {"beneficiary__structure_id__in": structure_ids, "week__range": (first, last)}
 
-    declarations = Declaration.objects.filter(beneficiary__structure_id__in=structure_ids)
     received_rows = (
-        declarations.filter(recorded_at__gte=since, recorded_at__lt=until)
-        .annotate(week=TruncWeek("recorded_at", tzinfo=PARIS))
+        ReportDeclarationWeek.objects.filter(**in_period)
         .values("week", "status")
-        .annotate(total=Count("id"))
+        .annotate(total=Sum("declarations"))
         .order_by()
     )
     by_status: dict[str, int] = {}
@@ -201,17 +211,16 @@ def overview(*, structures: Sequence[Structure], start: date, end: date) -> Over
         monday = _as_date(row["week"])
         received_by_week[monday] = received_by_week.get(monday, 0) + row["total"]
 
-    steps = Step.objects.filter(
-        declaration__beneficiary__structure_id__in=structure_ids,
-        declaration__status__in=COUNTED_DECLARATION_STATUSES,
-        status=Step.Status.DONE,
-        activity_date__range=(first, last),
-    )
-    zero_hours = Value(Decimal(0), output_field=DecimalField(max_digits=9, decimal_places=2))
+    step_weeks = ReportStepWeek.objects.filter(**in_period)
     step_rows = (
-        steps.annotate(week=TruncWeek("activity_date"))
-        .values("week", "category", "decision")
-        .annotate(total=Count("id"), hours=Coalesce(Sum("hours"), zero_hours))
+        step_weeks.exclude(category=ALL_CATEGORIES)
+        .values("week", "category")
+        .annotate(
+            pending=Sum("steps_pending"),
+            validated=Sum("steps_validated"),
+            rejected=Sum("steps_rejected"),
+            hours=Sum("validated_hours"),
+        )
         .order_by()
     )
     per_category: dict[str, dict[str, Decimal | int]] = {}
@@ -221,9 +230,11 @@ def overview(*, structures: Sequence[Structure], start: date, end: date) -> Over
             per_category.setdefault(row["category"], {}),
             per_week.setdefault(_as_date(row["week"]), {}),
         ):
-            bucket["steps"] = bucket.get("steps", 0) + row["total"]
-            bucket[row["decision"]] = bucket.get(row["decision"], 0) + row["total"]
-            if row["decision"] == Step.Decision.VALIDATED:
+            for decision in Step.Decision.values:
+                if row[decision]:
+                    bucket["steps"] = bucket.get("steps", 0) + row[decision]
+                    bucket[decision] = bucket.get(decision, 0) + row[decision]
+            if row[Step.Decision.VALIDATED]:
                 bucket["hours"] = bucket.get("hours", Decimal(0)) + row["hours"]
 
     categories = [
@@ -239,14 +250,24 @@ def overview(*, structures: Sequence[Structure], start: date, end: date) -> Over
         for code, label in Category.choices
     ]
 
-    reviewed = declarations.filter(
-        reviewed_at__gte=since, reviewed_at__lt=until, submitted_at__isnull=False
-    ).annotate(review_delay=F("reviewed_at") - F("submitted_at"))
-    reviewed_count = reviewed.count()
-    median_hours = _median_hours(reviewed, reviewed_count)
+    reviewed_in_period = Declaration.objects.filter(
+        beneficiary__structure_id__in=structure_ids, reviewed_at__gte=since, reviewed_at__lt=until
+    )
+    # One grouped count gives both the counsellors' figure (every review) and the median's population
+    # (notes that went through sending).
+    reviewed_by_counsellor = list(
+        reviewed_in_period.order_by()
+        .values_list("beneficiary__counsellor")
+        .annotate(total=Count("pk"), sent=Count("pk", filter=Q(submitted_at__isnull=False)))
+    )
+    reviewed_count = sum(sent for _counsellor, _total, sent in reviewed_by_counsellor)
+    median_hours = _median_hours(
+        reviewed_in_period.filter(submitted_at__isnull=False).annotate(review_delay=F("reviewed_at") - F("submitted_at")),
+        reviewed_count,
+    )
 
     beneficiary_count = Beneficiary.objects.filter(structure_id__in=structure_ids).count()
-    reaching_by_week = _beneficiaries_reaching_target_by_week(steps)
+    reaching_by_week = _beneficiaries_reaching_target_by_week(step_weeks)
 
     week_rows = [
         WeekRow(
@@ -281,7 +302,9 @@ def overview(*, structures: Sequence[Structure], start: date, end: date) -> Over
         beneficiary_weeks_reaching_target=sum(reaching_by_week.values()),
         categories=categories,
         weeks=week_rows,
-        counsellors=_counsellor_workload(structure_ids, since, until),
+        counsellors=_counsellor_workload(
+            structure_ids, {counsellor: total for counsellor, total, _sent in reviewed_by_counsellor}
+        ),
     )
 
 
@@ -296,25 +319,20 @@ def _median_hours(reviewed: QuerySet[Declaration], count: int) -> float | None:
     return sum(delays) / len(delays) / 3600
 
 
-def _beneficiaries_reaching_target_by_week(steps: QuerySet[Step]) -> dict[date, int]:
+def _beneficiaries_reaching_target_by_week(step_weeks: QuerySet[ReportStepWeek]) -> dict[date, int]:
     """Per week, how many beneficiaries' validated hours reach their structure's target (one query)."""
     target = Coalesce(
-        F("declaration__beneficiary__structure__weekly_target_hours"),
+        F("beneficiary__structure__weekly_target_hours"),
         Value(DEFAULT_WEEKLY_TARGET_HOURS, output_field=DecimalField(max_digits=5, decimal_places=2)),
     )
+    # A week's all-categories row holds the beneficiary's validated hours: no regrouping needed.
     reaching = (
-        steps.filter(decision=Step.Decision.VALIDATED)
-        .annotate(week=TruncWeek("activity_date"), target=target)
-        .values("declaration__beneficiary_id", "week", "target")
-        .annotate(validated=Sum("hours"))
-        .filter(validated__gte=F("target"))
-        .order_by()
+        step_weeks.filter(category=ALL_CATEGORIES, steps_validated__gt=0, validated_hours__gte=target)
         .values("week")
+        .annotate(total=Count("pk"))
+        .order_by()
     )
-    sql, params = reaching.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT reaching.week, COUNT(*) FROM ({sql}) reaching GROUP BY reaching.week", params)
-        return {_as_date(week): total for week, total in cursor.fetchall()}
+    return {_as_date(row["week"]): row["total"] for row in reaching}
 
 
 def _count_by_counsellor(queryset: QuerySet, counsellor_path: str) -> dict[int, int]:
@@ -323,24 +341,19 @@ def _count_by_counsellor(queryset: QuerySet, counsellor_path: str) -> dict[int, 
     return dict(rows)
 
 
-def _counsellor_workload(structure_ids: list[int], since: datetime, until: datetime) -> list[CounsellorRow]:
+def _counsellor_workload(structure_ids: list[int], reviewed: dict[int, int]) -> list[CounsellorRow]:
+    """Per counsellor: young people followed, what waits for them, what they reviewed in the period."""
     in_structures = {"beneficiary__structure_id__in": structure_ids}
     beneficiaries = _count_by_counsellor(Beneficiary.objects.filter(structure_id__in=structure_ids), "counsellor")
-    pending_declarations = _count_by_counsellor(
-        Declaration.objects.filter(status=Declaration.Status.SUBMITTED, **in_structures), "beneficiary__counsellor"
+    # What waits for each counsellor, whatever its week: from the roll-up, not the steps.
+    waiting = (
+        ReportDeclarationWeek.objects.filter(status=Declaration.Status.SUBMITTED, **in_structures)
+        .values_list("beneficiary__counsellor")
+        .annotate(declarations=Sum("declarations"), steps=Sum("steps_pending"))
+        .order_by()
     )
-    pending_steps = _count_by_counsellor(
-        Step.objects.filter(
-            declaration__status=Declaration.Status.SUBMITTED,
-            declaration__beneficiary__structure_id__in=structure_ids,
-            decision=Step.Decision.PENDING,
-        ),
-        "declaration__beneficiary__counsellor",
-    )
-    reviewed = _count_by_counsellor(
-        Declaration.objects.filter(reviewed_at__gte=since, reviewed_at__lt=until, **in_structures),
-        "beneficiary__counsellor",
-    )
+    pending_declarations = {counsellor: declarations for counsellor, declarations, _steps in waiting}
+    pending_steps = {counsellor: steps for counsellor, _declarations, steps in waiting if steps}
     counsellors = (
         Counsellor.objects.filter(structure_id__in=structure_ids)
         .values("pk", "user__first_name", "user__last_name", "user__username", "structure__name")

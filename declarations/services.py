@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from declarations import rollup
 from declarations.categories import CATEGORY_OF_KIND, KINDS_BY_CATEGORY, default_kind
 from declarations.extraction.demarches import codes_for_step
 from declarations.extraction.types import ExtractedStep
@@ -133,7 +134,10 @@ def store_extracted_steps(*, declaration: Declaration, extracted: list[Extracted
         )
         for index, item in enumerate(extracted)
     ]
-    return Step.objects.bulk_create(steps)
+    created = Step.objects.bulk_create(steps)
+    # bulk_create sends no signal: tell the report's roll-up (these steps count if the note is sent).
+    rollup.steps_created(declaration, [step.activity_date for step in created])
+    return created
 
 
 def _require_status(declaration: Declaration, status: str, code: str, message: str) -> None:
@@ -242,6 +246,7 @@ def confirm_declaration(*, declaration: Declaration) -> Declaration:
 
 
 @transaction.atomic
+@rollup.coalesced  # the step and, with the last decision, its declaration: one recomputation
 def review_step(
     *,
     step: Step,

@@ -19,6 +19,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from declarations import rollup
 from declarations.categories import DEFAULT_CATEGORY_HOURS
 from declarations.models import Beneficiary, Declaration, Step
 
@@ -87,7 +88,7 @@ def make_declaration(db: None) -> MakeDeclaration:
         if audio:
             declaration.audio.save("note", ContentFile(audio), save=False)
         declaration.save()
-        Step.objects.bulk_create(
+        steps_made = Step.objects.bulk_create(
             Step(
                 declaration=declaration,
                 position=index,
@@ -102,6 +103,7 @@ def make_declaration(db: None) -> MakeDeclaration:
             )
             for index, (category, kind, evidence) in enumerate(steps)
         )
+        rollup.steps_created(declaration, [step.activity_date for step in steps_made])  # no signal from bulk_create
         return declaration
 
     return make
