@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from django.conf import settings
 
-from speech.engines.base import SAMPLE_RATE, SpeechEngine, Transcript, Word
+from speech.engines.base import SAMPLE_RATE, SpeechEngine, StreamingSpeechEngine, Transcript, Word
 from speech.errors import SpeechModelUnavailable
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "SAMPLE_RATE",
     "EngineInfo",
     "SpeechEngine",
+    "StreamingSpeechEngine",
     "Transcript",
     "Word",
     "check_model",

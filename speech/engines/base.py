@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -37,3 +38,11 @@ class SpeechEngine(Protocol):
     model_path: str
 
     def transcribe(self, samples: npt.NDArray[np.float32]) -> Transcript: ...
+
+
+@runtime_checkable
+class StreamingSpeechEngine(SpeechEngine, Protocol):
+    """An engine that also takes a note block by block as it is decoded, so a long note is never held
+    whole in memory. Word times are from the start of the note."""
+
+    def transcribe_stream(self, chunks: Iterable[npt.NDArray[np.float32]]) -> Transcript: ...

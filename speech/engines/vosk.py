@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,17 @@ class VoskEngine:
             raise SpeechModelUnavailable(detail=f"Vosk could not load the model in {path}: {exc}") from exc
 
     def transcribe(self, samples: npt.NDArray[np.float32]) -> Transcript:
+        return self.transcribe_stream([samples])
+
+    def transcribe_stream(self, chunks: Iterable[npt.NDArray[np.float32]]) -> Transcript:
+        """Feed the recogniser CHUNK_FRAMES samples at a time as the blocks arrive; nothing is kept but
+        the recognised words."""
         recognizer = vosk_api.KaldiRecognizer(self._model, self.sample_rate)
         recognizer.SetWords(True)
         recognizer.SetPartialWords(False)
-        pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
-        chunk_bytes = CHUNK_FRAMES * 2
         results: list[dict[str, Any]] = []
-        for offset in range(0, len(pcm), chunk_bytes):
-            if recognizer.AcceptWaveform(pcm[offset : offset + chunk_bytes]):
+        for pcm in _pcm_pieces(chunks, CHUNK_FRAMES):
+            if recognizer.AcceptWaveform(pcm):
                 results.append(json.loads(recognizer.Result()))
         results.append(json.loads(recognizer.FinalResult()))
 
@@ -55,3 +59,18 @@ class VoskEngine:
             for item in result.get("result", [])
         ]
         return Transcript(text=" ".join(t for t in texts if t), words=words)
+
+
+def _pcm_pieces(chunks: Iterable[npt.NDArray[np.float32]], frames: int) -> Iterator[bytes]:
+    """16-bit little-endian PCM in pieces of `frames` samples (the last one shorter), whatever the
+    sizes of the blocks given: the recogniser sees the same pieces for a whole note or a stream."""
+    piece_bytes = frames * 2
+    pending = b""
+    for chunk in chunks:
+        pcm = pending + (np.clip(chunk, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+        whole = len(pcm) - len(pcm) % piece_bytes
+        for offset in range(0, whole, piece_bytes):
+            yield pcm[offset : offset + piece_bytes]
+        pending = pcm[whole:]
+    if pending:
+        yield pending
