@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from declarations import privacy, reports, rollup, services
@@ -479,3 +481,23 @@ def test_the_rollup_names_nobody_and_holds_no_content() -> None:
         "id", "beneficiary", "week", "category", "steps_pending", "steps_validated", "steps_rejected",
         "validated_hours", "status", "declarations",
     }
+
+
+def test_validating_the_remaining_steps_on_the_page_leaves_an_exact_rollup(
+    client: Client, conseiller: Counsellor, jeune: Beneficiary
+) -> None:
+    declaration = DeclarationFactory(
+        beneficiary=jeune, status=Declaration.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    for position in range(3):
+        category = CATEGORIES[position]
+        StepFactory(declaration=declaration, position=position, category=category, kind=KINDS_BY_CATEGORY[category][0])
+    client.force_login(conseiller.user)
+
+    response = client.post(reverse("web:validate-remaining", args=[declaration.pk]))
+
+    assert response.status_code == 302
+    row = ReportStepWeek.objects.get(beneficiary=jeune, category=ALL_CATEGORIES)
+    assert (row.steps_validated, row.steps_pending) == (3, 0)
+    assert ReportDeclarationWeek.objects.get(beneficiary=jeune).status == Declaration.Status.REVIEWED
+    assert_rollup_is_exact()

@@ -6,6 +6,7 @@ else is a 404. Decisions go through services.review_step, the one place that rec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,13 +18,14 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from declarations import selectors, services
+from declarations import rollup, selectors, services
 from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
 from declarations.hours import PARIS, local_date, week_start
 from declarations.models import Declaration, Step
@@ -87,6 +89,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # The per-status counts above already tell how many rows there are: no second COUNT query.
     paginator.count = sum(total for key, total in counts.items() if status in ("all", key))  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
+    rows = _queue_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     tab_query = query.copy()
@@ -98,6 +101,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "options": form.select_options(),
             "page": page,
+            "rows": rows,
             "status": status,
             "count_submitted": counts.get(Declaration.Status.SUBMITTED, 0),
             "count_reviewed": counts.get(Declaration.Status.REVIEWED, 0),
@@ -105,6 +109,33 @@ def queue(request: HttpRequest) -> HttpResponse:
             "tab_query": tab_query.urlencode(),
         },
     )
+
+
+def _when(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else "—"
+
+
+def _queue_rows(declarations: Iterable[Declaration]) -> list[dict[str, Any]]:
+    """Each row's text, formatted once here: the template engine's filters, tags and attribute lookups
+    across related objects cost more, per row, than the query that found them."""
+    rows = []
+    for declaration in declarations:
+        user = declaration.beneficiary.user
+        rows.append(
+            {
+                "url": reverse("web:declaration", args=[declaration.pk]),
+                "name": user.get_full_name() or user.username,
+                "submitted": _when(declaration.submitted_at),
+                "recorded": _when(declaration.recorded_at),
+                "audio": declaration.source == Declaration.Source.AUDIO,
+                "preview": declaration.preview,  # type: ignore[attr-defined]
+                "steps": declaration.step_count,  # type: ignore[attr-defined]
+                "pending": declaration.pending_count,  # type: ignore[attr-defined]
+                "hours": floatformat(declaration.declared_hours, "-1g"),  # type: ignore[attr-defined]
+                "to_review": declaration.status == Declaration.Status.SUBMITTED,
+            }
+        )
+    return rows
 
 
 def _declaration_for(request: HttpRequest, declaration_id: int) -> Declaration:
@@ -241,7 +272,7 @@ def validate_remaining(request: HttpRequest, declaration_id: int) -> HttpRespons
     declaration = _declaration_for(request, declaration_id)
     pending = [step for step in declaration.steps.all() if step.decision == Step.Decision.PENDING]
     try:
-        with transaction.atomic():
+        with transaction.atomic(), rollup.deferred():  # one recomputation of the report's roll-up for all
             for step in pending:
                 services.review_step(step=step, reviewer=request.user, decision=Step.Decision.VALIDATED)
     except services.DomainError as error:
