@@ -1,9 +1,14 @@
 """p95 latency of the counsellor queue, the declaration page and the reports API.
 
 Runs in-process with Django's test Client (no network, no server), against whatever DATABASE_URL
-points to, after `manage.py generate_load_data`. Usage:
+points to, after `manage.py generate_load_data` (which also builds the report's roll-up). Usage, with
+production settings (the test client speaks plain HTTP, hence no HTTPS redirect):
 
-    DATABASE_URL=postgres://… .venv/bin/python benchmarks/bench_pages.py [--requests 200] [--prefix charge]
+    DATABASE_URL=postgres://… DEBUG=false SECRET_KEY=… SECURE_SSL_REDIRECT=false \
+        .venv/bin/python benchmarks/bench_pages.py [--requests 200] [--prefix charge]
+
+The machine's load average is printed with the results: on a shared machine, compare runs made under
+similar load (the `cpu p50` column, this process's own CPU time, moves less than wall time).
 
 Targets (issue 5): queue ≤ 30 ms, declaration ≤ 50 ms, reports API ≤ 300 ms at p95, on PostgreSQL with
 100,000 declarations and 1,000,000 steps.
@@ -113,6 +118,7 @@ def main() -> None:
             lambda i: manager_client.get("/api/v1/reports/overview/").status_code,
         ),
     }
+    sys.stderr.write("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}\n".format(*os.getloadavg()))
     print(f"{'page':<14}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'cpu p50':>10}{'target p95':>12}")
     for name, figures in results.items():
         verdict = "ok" if figures["p95"] <= TARGETS_MS[name] else "OVER"

@@ -64,7 +64,7 @@ def test_queue_lists_the_portfolio_oldest_first(
     response = client_conseiller.get(reverse("web:queue"))
 
     assert response.status_code == 200
-    listed = [declaration.pk for declaration in response.context["page"].object_list]
+    listed = [row["id"] for row in response.context["page"].object_list]
     assert listed == [older.pk, newer.pk]
     assert colleagues.pk not in listed and elsewhere.pk not in listed
     assert response.context["count_submitted"] == 2
@@ -82,7 +82,7 @@ def test_queue_filters_by_beneficiary_week_status_and_category(
     def listed(**params: str) -> list[int]:
         response = client_conseiller.get(reverse("web:queue"), params)
         assert response.status_code == 200
-        return [declaration.pk for declaration in response.context["page"].object_list]
+        return [row["id"] for row in response.context["page"].object_list]
 
     assert listed(beneficiary=str(jeune.pk)) == [health.pk]
     assert listed(category="SANTE") == [health.pk]
