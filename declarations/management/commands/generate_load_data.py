@@ -82,14 +82,20 @@ class Command(BaseCommand):
         self._progress(f"terminé en {time.monotonic() - self.started:.0f} s")
 
     def _analyze(self) -> None:
-        """Fresh planner statistics: right after a bulk load the planner would guess a handful of rows."""
+        """Fresh planner statistics: right after a bulk load the planner would guess a handful of rows.
+
+        On PostgreSQL, VACUUM too (outside a transaction): a database in service has had autovacuum mark
+        its pages all-visible, which index-only scans rely on; a bulk load measured before autovacuum
+        passes (or where it is off) would make every index read visit the table as well.
+        """
         tables = [model._meta.db_table for model in (Structure, Counsellor, Beneficiary, Declaration, Step, Review)]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"ANALYZE {', '.join(tables)}")
+                vacuum = "VACUUM ANALYZE" if not connection.in_atomic_block else "ANALYZE"
+                cursor.execute(f"{vacuum} {', '.join(tables)}")
             elif connection.vendor == "sqlite":
                 cursor.execute("ANALYZE")
-        self._progress("statistiques du planificateur à jour (ANALYZE)")
+        self._progress("statistiques du planificateur à jour (VACUUM ANALYZE)")
 
     def _progress(self, message: str) -> None:
         self.stderr.write(
