@@ -88,7 +88,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     counts = {
         row["status"]: row["total"]
-        for row in declarations.order_by().values("status").annotate(total=Count("id"))
+        # COUNT(*), not COUNT(id): the queue's index then answers alone, without reading the rows.
+        for row in declarations.order_by().values("status").annotate(total=Count("*"))
     }
     status = filters.get("status") or Declaration.Status.SUBMITTED
     if status != "all":

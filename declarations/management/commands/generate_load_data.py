@@ -88,7 +88,8 @@ class Command(BaseCommand):
         its pages all-visible, which index-only scans rely on; a bulk load measured before autovacuum
         passes (or where it is off) would make every index read visit the table as well.
         """
-        tables = [model._meta.db_table for model in (Structure, Counsellor, Beneficiary, Declaration, Step, Review)]
+        models = (get_user_model(), Structure, Counsellor, Beneficiary, Declaration, Step, Review)
+        tables = [model._meta.db_table for model in models]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 vacuum = "VACUUM ANALYZE" if not connection.in_atomic_block else "ANALYZE"
