@@ -93,6 +93,17 @@ def current_rss_mb() -> float:
     return float("nan")
 
 
+def reseed() -> None:
+    """Whisper re-decodes hard segments by random sampling (temperature fallback): reseeding before each
+    run makes the engine-alone and full-path runs of a note decode alike, so their ratio measures the
+    path, not chance (one fallback more can cost a note twice its time)."""
+    try:
+        import ctranslate2
+    except ImportError:
+        return
+    ctranslate2.set_random_seed(1)
+
+
 def measure(engine: object, samples: list[Sample]) -> list[Measure]:
     from speech.audio import decode_audio
     from speech.errors import SpeechError
@@ -104,9 +115,11 @@ def measure(engine: object, samples: list[Sample]) -> list[Measure]:
         started = time.perf_counter()
         audio = decode_audio(sample.path)
         decode_s = time.perf_counter() - started
+        reseed()
         started = time.perf_counter()
         engine.transcribe(audio.samples)  # type: ignore[attr-defined]
         engine_s = time.perf_counter() - started
+        reseed()
         started = time.perf_counter()
         try:
             text = transcribe_audio(sample.path, engine=engine).text  # type: ignore[arg-type]

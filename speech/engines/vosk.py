@@ -18,6 +18,7 @@ from speech.errors import SpeechModelUnavailable
 vosk_api.SetLogLevel(-1)
 
 CHUNK_FRAMES = 4000
+RENEW_AFTER_S = 15.0  # audio heard before a fresh recogniser takes over, at the next pause
 
 
 class VoskEngine:
@@ -37,28 +38,50 @@ class VoskEngine:
 
     def transcribe_stream(self, chunks: Iterable[npt.NDArray[np.float32]]) -> Transcript:
         """Feed the recogniser CHUNK_FRAMES samples at a time as the blocks arrive; nothing is kept but
-        the recognised words."""
+        the recognised words.
+
+        Kaldi's recogniser keeps per-utterance state that grows with the audio it has heard (about 1-2 MB
+        a second), so after RENEW_AFTER_S of audio, at the next utterance end (a pause), the next words go
+        to a fresh recogniser, their times shifted by what came before: memory stays flat whatever the
+        note's length, and the cut falls in silence, never inside a word.
+        """
+        renew_after = int(RENEW_AFTER_S * self.sample_rate)
+        recognizer = self._recognizer()
+        offset_s = 0.0
+        fed = 0  # samples given to the current recogniser
+        texts: list[str] = []
+        words: list[Word] = []
+
+        def collect(result: dict[str, Any]) -> None:
+            text = result.get("text", "").strip()
+            if text:
+                texts.append(text)
+            for item in result.get("result", []):
+                words.append(
+                    Word(
+                        word=str(item["word"]),
+                        start=float(item["start"]) + offset_s,
+                        end=float(item["end"]) + offset_s,
+                        conf=float(item["conf"]) if "conf" in item else None,
+                    )
+                )
+
+        for pcm in _pcm_pieces(chunks, CHUNK_FRAMES):
+            fed += len(pcm) // 2
+            if recognizer.AcceptWaveform(pcm):
+                collect(json.loads(recognizer.Result()))
+                if fed >= renew_after:
+                    offset_s += fed / self.sample_rate
+                    fed = 0
+                    recognizer = self._recognizer()
+        collect(json.loads(recognizer.FinalResult()))
+        return Transcript(text=" ".join(texts), words=words)
+
+    def _recognizer(self) -> Any:
         recognizer = vosk_api.KaldiRecognizer(self._model, self.sample_rate)
         recognizer.SetWords(True)
         recognizer.SetPartialWords(False)
-        results: list[dict[str, Any]] = []
-        for pcm in _pcm_pieces(chunks, CHUNK_FRAMES):
-            if recognizer.AcceptWaveform(pcm):
-                results.append(json.loads(recognizer.Result()))
-        results.append(json.loads(recognizer.FinalResult()))
-
-        texts = [result.get("text", "").strip() for result in results]
-        words = [
-            Word(
-                word=str(item["word"]),
-                start=float(item["start"]),
-                end=float(item["end"]),
-                conf=float(item["conf"]) if "conf" in item else None,
-            )
-            for result in results
-            for item in result.get("result", [])
-        ]
-        return Transcript(text=" ".join(t for t in texts if t), words=words)
+        return recognizer
 
 
 def _pcm_pieces(chunks: Iterable[npt.NDArray[np.float32]], frames: int) -> Iterator[bytes]:

@@ -188,3 +188,35 @@ def test_load_engine_builds_whisper_from_settings(settings) -> None:
     assert isinstance(engine, WhisperEngine)
     assert engine.beam_size == 2
     assert engine.language == "fr"
+
+
+def test_vosk_hands_over_to_a_fresh_recogniser_at_pauses_with_absolute_word_times(
+    vosk_ko_engine: VoskEngine, espeak: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long notes: a fresh Kaldi recogniser takes over at a pause after RENEW_AFTER_S (memory stays flat);
+    the words after the hand-over keep their times from the start of the note."""
+    import numpy as np
+
+    import speech.engines.vosk as vosk_module
+
+    sentence = decode_audio(speak(espeak, "ko", "저는 오늘 회사에 이력서를 보냈습니다.", tmp_path / "s.wav"))
+    pause = np.zeros(16_000, dtype=np.float32)  # one second of silence: an utterance end for Kaldi
+    segment = np.concatenate([sentence.samples, pause])
+    alone = vosk_ko_engine.transcribe(segment)
+    assert alone.words
+
+    monkeypatch.setattr(vosk_module, "RENEW_AFTER_S", 0.5)
+    created = []
+    make = VoskEngine._recognizer
+    monkeypatch.setattr(VoskEngine, "_recognizer", lambda self: created.append(1) or make(self))
+    renewed = vosk_ko_engine.transcribe(np.concatenate([segment] * 3))
+
+    assert len(created) >= 3  # a fresh recogniser at each pause past the limit
+    # Words of every segment, timed from the start of the note, in order (Kaldi's choice of words may
+    # differ slightly with where the hand-over falls in the pause).
+    length_s = len(segment) / 16_000
+    assert_words_are_timed(renewed.words, 3 * length_s)
+    for k in range(3):
+        inside = [w for w in renewed.words if k * length_s <= w.start < (k + 1) * length_s]
+        assert len(inside) >= len(alone.words) - 2, (k, renewed.words)
+    assert renewed.words[0].start == pytest.approx(alone.words[0].start, abs=0.05)
