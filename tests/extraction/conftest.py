@@ -39,3 +39,23 @@ def extract(extractor: StepExtractor):  # type: ignore[no-untyped-def]
 def needs_shared(path: Path) -> None:
     if not path.exists():
         pytest.skip(f"shared data not found beside the repository: {path}")
+
+
+def score_notes(extractor: StepExtractor, path: Path, field: str, keep=lambda note: True):  # type: ignore[no-untyped-def]
+    """The extractor's score on the annotated notes of a JSON Lines file (those `keep` accepts)."""
+    import json
+
+    from declarations.extraction.scoring import score
+
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [r for r in records if keep(r)]
+    predictions = {
+        r["id"]: {
+            "steps": [
+                s.as_json()
+                for s in extractor.extract(r[field], recorded_at=datetime.fromisoformat(r["recorded_at"]))
+            ]
+        }
+        for r in records
+    }
+    return score({r["id"]: r for r in records}, predictions)

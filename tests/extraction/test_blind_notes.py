@@ -9,31 +9,17 @@ the honest expectation for unseen speech. Floors below guard against regressions
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from declarations.extraction.scoring import score
+from tests.extraction.conftest import score_notes
 
 BLIND = Path(__file__).resolve().parent / "data" / "blind_notes.jsonl"
 
 
-def _f1(extractor, field: str, parity: int | None) -> float:  # type: ignore[no-untyped-def]
-    records = [json.loads(line) for line in BLIND.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if parity is not None:
-        records = [r for r in records if int(r["id"][1:]) % 2 == parity]
-    predictions = {
-        r["id"]: {
-            "steps": [
-                s.as_json()
-                for s in extractor.extract(r[field], recorded_at=datetime.fromisoformat(r["recorded_at"]))
-            ]
-        }
-        for r in records
-    }
-    return score({r["id"]: r for r in records}, predictions).f1
+def _f1(extractor, field: str, parity: int) -> float:  # type: ignore[no-untyped-def]
+    return score_notes(extractor, BLIND, field, keep=lambda note: int(note["id"][1:]) % 2 == parity).f1
 
 
 @pytest.mark.parametrize("field", ["text", "asr_text"])

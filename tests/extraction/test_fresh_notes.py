@@ -8,31 +8,18 @@ were added). In f54–f59 the asr_text is written by hand as a recogniser would 
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from declarations.extraction.scoring import score
+from tests.extraction.conftest import score_notes
 
 FRESH = Path(__file__).resolve().parent / "data" / "fresh_notes.jsonl"
 
 
 @pytest.mark.parametrize("field", ["text", "asr_text"])
 def test_fresh_notes_keep_a_high_step_f1(extractor, field: str) -> None:  # type: ignore[no-untyped-def]
-    with FRESH.open(encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
-    predictions = {
-        r["id"]: {
-            "steps": [
-                s.as_json()
-                for s in extractor.extract(r[field], recorded_at=datetime.fromisoformat(r["recorded_at"]))
-            ]
-        }
-        for r in records
-    }
-    result = score({r["id"]: r for r in records}, predictions)
+    result = score_notes(extractor, FRESH, field)
     assert result.f1 >= 0.95, (result.as_dict(), result.missed, result.spurious)
     assert result.attribute_accuracy["kind"] >= 0.95
     assert result.attribute_accuracy["status"] >= 0.95
