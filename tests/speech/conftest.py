@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -100,3 +101,18 @@ def espeak() -> Iterator[str]:
 def speak(espeak: str, voice: str, text: str, path: Path) -> Path:
     subprocess.run([espeak, "-v", voice, "-w", str(path), text], check=True, capture_output=True)
     return path
+
+
+class UnseekableStream(io.RawIOBase):
+    """What a network body looks like: readable once, size unknown."""
+
+    def __init__(self, data: bytes) -> None:
+        self._inner = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)

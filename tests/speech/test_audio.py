@@ -16,7 +16,7 @@ from speech.audio import decode_audio, is_silent
 from speech.engines.base import SAMPLE_RATE
 from speech.errors import AudioEmpty, AudioTooLarge, AudioTooLong, AudioUnreadable, NoSpeech
 from speech.services import transcribe_audio
-from tests.speech.conftest import AUDIO_DEV, SPEECH_DEV, audio_dev_manifest, encode, tone
+from tests.speech.conftest import AUDIO_DEV, SPEECH_DEV, UnseekableStream, audio_dev_manifest, encode, tone
 
 # (file name, container, encoder, sample rate): what phones and messaging apps produce.
 PHONE_FORMATS = [
@@ -230,21 +230,6 @@ def test_it_refuses_an_upload_over_the_byte_limit(tmp_path: Path) -> None:
 
     with pytest.raises(AudioTooLarge):
         decode_audio(uploaded, max_bytes=1_000)  # type: ignore[arg-type]
-
-
-class UnseekableStream(io.RawIOBase):
-    """What a network body looks like: readable once, size unknown."""
-
-    def __init__(self, data: bytes) -> None:
-        self._inner = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self._inner.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def test_it_decodes_an_unseekable_stream(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import wave
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,7 +23,7 @@ from speech.engines.whisper import (
 )
 from speech.errors import AudioTooLong, NoSpeech
 from speech.services import WHOLE_NOTE_S, transcribe_audio
-from tests.speech.conftest import AUDIO_DEV, tone
+from tests.speech.conftest import AUDIO_DEV, UnseekableStream, tone
 
 
 def write_wav(path: Path, pcm: np.ndarray, rate: int) -> Path:
@@ -108,19 +107,6 @@ def test_a_long_note_reaches_a_streaming_engine_block_by_block(tmp_path: Path) -
     assert max(engine.blocks) <= CHUNK_SAMPLES
     assert sum(engine.blocks) == pytest.approx(600 * SAMPLE_RATE, abs=SAMPLE_RATE // 10)
     assert result.duration_s == pytest.approx(600, abs=0.1)
-
-
-class UnseekableStream(io.RawIOBase):
-    def __init__(self, data: bytes) -> None:
-        self._inner = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self._inner.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def test_a_long_note_from_a_stream_read_once_is_streamed_too(tmp_path: Path) -> None:
