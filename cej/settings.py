@@ -84,6 +84,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Session logins load the person with their role in one query (declarations/web/backends.py).
+AUTHENTICATION_BACKENDS = ["declarations.web.backends.RoleModelBackend"]
+
+# Sessions read from the cache (Redis in production), written through to the database: a page
+# request then makes no session query, and logging out still ends the session everywhere.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

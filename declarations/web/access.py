@@ -12,17 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
 from declarations import selectors
+from declarations.web.backends import ROLES
 
 View = Callable[..., HttpResponseBase]
 
 
-ROLES = ("beneficiary", "counsellor", "manager")
-
-
 def load_roles(user: Any) -> None:
     """Fetch the person's roles in one query: role_of and the page header would look each one up in
-    a query of its own (a role they do not have is remembered as None, as Django does after a miss)."""
-    if not user.is_authenticated:
+    a query of its own (a role they do not have is remembered as None, as Django does after a miss).
+    Nothing to do when the session backend (backends.RoleModelBackend) already joined them."""
+    if not user.is_authenticated or all(user._meta.get_field(name).is_cached(user) for name in ROLES):
         return
     loaded = get_user_model()._default_manager.select_related(*ROLES).get(pk=user.pk)
     for name in ROLES:
