@@ -155,8 +155,10 @@ class Declaration(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["beneficiary", "-recorded_at"]),
-            # The counsellor's queue: their young people's notes of one status, oldest sent first.
-            models.Index(fields=["beneficiary", "status", "submitted_at"], name="declaration_queue_idx"),
+            # The counsellor's queue: their young people's notes of one status, oldest sent first. The id
+            # (the order's tie-break) makes it covering: a page's ids come from the index alone. Without
+            # it, PostgreSQL walked the (status, submitted_at) index across every portfolio instead.
+            models.Index(fields=["beneficiary", "status", "submitted_at", "id"], name="declaration_queue_page_idx"),
             # The managers' report: declarations reviewed in a period, their review time, per counsellor.
             models.Index(fields=["reviewed_at", "submitted_at", "beneficiary"], name="declaration_reviewed_idx"),
         ]

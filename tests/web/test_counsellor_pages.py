@@ -64,7 +64,7 @@ def test_queue_lists_the_portfolio_oldest_first(
     response = client_conseiller.get(reverse("web:queue"))
 
     assert response.status_code == 200
-    listed = [row["id"] for row in response.context["page"].object_list]
+    listed = [row["id"] for row in response.context["rows"]]
     assert listed == [older.pk, newer.pk]
     assert colleagues.pk not in listed and elsewhere.pk not in listed
     assert response.context["count_submitted"] == 2
@@ -82,7 +82,7 @@ def test_queue_filters_by_beneficiary_week_status_and_category(
     def listed(**params: str) -> list[int]:
         response = client_conseiller.get(reverse("web:queue"), params)
         assert response.status_code == 200
-        return [row["id"] for row in response.context["page"].object_list]
+        return [row["id"] for row in response.context["rows"]]
 
     assert listed(beneficiary=str(jeune.pk)) == [health.pk]
     assert listed(category="SANTE") == [health.pk]
@@ -93,13 +93,25 @@ def test_queue_filters_by_beneficiary_week_status_and_category(
     assert listed(week=f"{year - 1}-W{week:02d}") == []
 
 
-def test_queue_paginates(client_conseiller: Client, jeune: Beneficiary, make_declaration: MakeDeclaration) -> None:
-    for _ in range(27):
-        make_declaration(jeune, steps=[("EMPLOI", "cv", "")])
-    response = client_conseiller.get(reverse("web:queue"), {"page": "2"})
-    assert response.status_code == 200
-    assert len(response.context["page"].object_list) == 2
-    assert "Page 2 sur 2" in response.content.decode()
+def test_queue_paginates(
+    client_conseiller: Client, jeune: Beneficiary, other_jeune: Beneficiary, make_declaration: MakeDeclaration
+) -> None:
+    now = timezone.now()
+    # Two young people's notes interleaved by sending time: pages follow that order across both.
+    sent = [
+        make_declaration(
+            (jeune, other_jeune)[index % 2], submitted_at=now - timedelta(minutes=30 - index),
+            steps=[("EMPLOI", "cv", "")] * (1 + index % 3),
+        )
+        for index in range(27)
+    ]
+    pages = [client_conseiller.get(reverse("web:queue"), {"page": page}) for page in ("1", "2")]
+    assert [response.status_code for response in pages] == [200, 200]
+    first, second = ([row["id"] for row in response.context["rows"]] for response in pages)
+    assert first + second == [declaration.pk for declaration in sent]
+    assert len(second) == 2
+    assert [row["steps"] for row in pages[1].context["rows"]] == [1 + 25 % 3, 1 + 26 % 3]
+    assert "Page 2 sur 2" in pages[1].content.decode()
 
 
 def test_declaration_page_shows_transcript_evidence_and_low_confidence_words(
