@@ -76,10 +76,13 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: each gunicorn or Celery worker keeps its PostgreSQL connection between
+# requests (opening one cost ~15 ms a page here), checked before reuse so a server restart is survived.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
