@@ -1,8 +1,11 @@
 """p95 latency of the counsellor queue, the declaration page and the reports API.
 
-Runs in-process with Django's test Client (no network, no server), against whatever DATABASE_URL
-points to, after `manage.py generate_load_data` (which also builds the report's roll-up). Usage, with
-production settings (the test client speaks plain HTTP, hence no HTTPS redirect):
+Each request goes through the project's WSGI application (`cej.wsgi.application`) as gunicorn hands
+it over: the request_started/request_finished signals run, so the database connection is kept or
+reopened as production settings say (Django's test client would keep it whatever the settings). No
+network and no HTTP server: what is measured is Django's work and the database's. Against whatever
+DATABASE_URL points to, after `manage.py generate_load_data` (which also builds the report's roll-up).
+Usage, with production settings (plain HTTP here, hence no HTTPS redirect):
 
     DATABASE_URL=postgres://… DEBUG=false SECRET_KEY=… SECURE_SSL_REDIRECT=false \
         .venv/bin/python benchmarks/bench_pages.py [--requests 200] [--prefix charge]
@@ -10,35 +13,52 @@ production settings (the test client speaks plain HTTP, hence no HTTPS redirect)
 The machine's load average is printed with the results: on a shared machine, compare runs made under
 similar load (the `cpu p50` column, this process's own CPU time, moves less than wall time).
 
-Targets (issue 5): queue ≤ 30 ms (its "À traiter" tab, the default, and its "Traitées" tab), declaration ≤ 50 ms, reports API ≤ 300 ms at p95, on PostgreSQL with
-100,000 declarations and 1,000,000 steps.
+Targets (issue 5): queue ≤ 30 ms (its "À traiter" tab, the default, and its "Traitées" tab), declaration
+≤ 50 ms, reports API ≤ 300 ms at p95, on PostgreSQL with 100,000 declarations and 1,000,000 steps.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cej.settings")
-
-import django  # noqa: E402
-
-django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from cej.wsgi import application  # noqa: E402  (sets Django up, as gunicorn's import does)
 from declarations.models import Counsellor, Declaration, Manager, Step  # noqa: E402
 
 TARGETS_MS = {"queue": 30.0, "queue_reviewed": 30.0, "declaration": 50.0, "reports_api": 300.0}
+
+
+def wsgi_get(session_cookie: str, path: str, query: dict[str, str] | None = None) -> int:
+    """One GET through the WSGI application, as gunicorn calls it; returns the HTTP status."""
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": urlencode(query or {}),
+        "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "localhost",
+        "HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={session_cookie}", "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+    }
+    statuses: list[str] = []
+    body = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    try:
+        b"".join(body)
+    finally:
+        body.close()  # sends request_finished: Django closes or keeps the connection here
+    return int(statuses[0].split()[0])
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -93,36 +113,39 @@ def main() -> None:
     if not declaration_ids:
         raise SystemExit("The busiest counsellor has no submitted declaration.")
 
-    counsellor_client, manager_client = Client(), Client()
-    counsellor_client.force_login(counsellor.user)
-    manager_client.force_login(manager.user)
+    sessions = {}
+    for role, user in (("counsellor", counsellor.user), ("manager", manager.user)):
+        client = Client()
+        client.force_login(user)  # a session as the login page would open it
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     sys.stderr.write(
         f"database: {connection.vendor} · declarations: {Declaration.objects.count():,} · "
         f"steps: {Step.objects.count():,} · counsellor {counsellor.user.username} "
-        f"({counsellor.waiting:,} declarations in portfolio)\n"  # type: ignore[attr-defined]
+        f"({counsellor.waiting:,} declarations in portfolio) · "  # type: ignore[attr-defined]
+        f"CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']} s\n"
     )
     results = {
         "queue": measure(
             "queue", args.requests,
-            lambda i: counsellor_client.get("/conseiller/", {"page": str(1 + i % 3)}).status_code,
+            lambda i: wsgi_get(sessions["counsellor"], "/conseiller/", {"page": str(1 + i % 3)}),
         ),
         # The "Traitées" tab: most of a portfolio's notes, read at the first pages and deep in the list.
         "queue_reviewed": measure(
             "queue_reviewed", args.requests,
-            lambda i: counsellor_client.get(
-                "/conseiller/", {"status": "reviewed", "page": str((1, 10, 40)[i % 3])}
-            ).status_code,
+            lambda i: wsgi_get(
+                sessions["counsellor"], "/conseiller/", {"status": "reviewed", "page": str((1, 10, 40)[i % 3])}
+            ),
         ),
         "declaration": measure(
             "declaration", args.requests,
-            lambda i: counsellor_client.get(
-                f"/conseiller/declarations/{declaration_ids[i % len(declaration_ids)]}/"
-            ).status_code,
+            lambda i: wsgi_get(
+                sessions["counsellor"], f"/conseiller/declarations/{declaration_ids[i % len(declaration_ids)]}/"
+            ),
         ),
         "reports_api": measure(
             "reports_api", args.requests,
-            lambda i: manager_client.get("/api/v1/reports/overview/").status_code,
+            lambda i: wsgi_get(sessions["manager"], "/api/v1/reports/overview/"),
         ),
     }
     sys.stderr.write("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}\n".format(*os.getloadavg()))
