@@ -7,14 +7,14 @@ else is a 404. Decisions go through services.review_step, the one place that rec
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,8 +27,9 @@ from django.views.decorators.http import require_POST
 
 from declarations import rollup, selectors, services
 from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
-from declarations.hours import PARIS, local_date, week_start
+from declarations.hours import local_date, week_start
 from declarations.models import Declaration, Step
+from declarations.web import queue as queue_sql
 from declarations.web import transcript
 from declarations.web.access import role_required
 from declarations.web.audio import audio_response
@@ -40,7 +41,6 @@ KIND_LABELS = dict(Kind.choices)
 CATEGORY_LABELS = dict(Category.choices)
 DECISION_LABELS = dict(Step.Decision.choices)
 HISTORY_WEEKS = 8
-QUEUE_STATUSES = (Declaration.Status.SUBMITTED, Declaration.Status.REVIEWED)
 FIELD_LABELS = {
     "category": gettext_lazy("catégorie"), "kind": gettext_lazy("type"), "status": gettext_lazy("réalisation"),
     "date": gettext_lazy("date"), "count": gettext_lazy("nombre"), "organization": gettext_lazy("organisme"),
@@ -50,11 +50,6 @@ FIELD_LABELS = {
 
 
 ID_PLACEHOLDER = 987_654_321_987
-QUEUE_ROW_FIELDS = (
-    "id", "status", "source", "recorded_at", "submitted_at", "beneficiary__user__first_name",
-    "beneficiary__user__last_name", "beneficiary__user__username", "step_count", "pending_count",
-    "declared_hours", "preview",
-)
 
 
 def _with_step_counts(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
@@ -73,40 +68,21 @@ def _with_step_counts(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
 
 @role_required("counsellor")
 def queue(request: HttpRequest) -> HttpResponse:
-    portfolio = selectors.beneficiaries_visible_to(request.user).order_by("user__last_name", "user__first_name")
-    form = QueueFilterForm(request.GET or None, beneficiaries=portfolio)
-    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    declarations = selectors.declarations_visible_to(request.user).filter(status__in=QUEUE_STATUSES)
-    if filters.get("beneficiary"):
-        declarations = declarations.filter(beneficiary=filters["beneficiary"])
-    if filters.get("week"):
-        since = datetime.combine(filters["week"], time.min, tzinfo=PARIS)
-        declarations = declarations.filter(recorded_at__gte=since, recorded_at__lt=since + timedelta(days=7))
-    if filters.get("category"):
-        declarations = declarations.filter(
-            Exists(Step.objects.filter(declaration=OuterRef("pk"), category=filters["category"]))
-        )
-    counts = {
-        row["status"]: row["total"]
-        # COUNT(*), not COUNT(id): the queue's index then answers alone, without reading the rows.
-        for row in declarations.order_by().values("status").annotate(total=Count("*"))
-    }
-    status = filters.get("status") or Declaration.Status.SUBMITTED
-    if status != "all":
-        declarations = declarations.filter(status=status)
-    # The page's ids first, from the queue index alone, then their rows and step figures: joining the
-    # steps of the whole portfolio to sort it would read every note of a long "Traitées" tab.
-    page_ids = declarations.order_by("submitted_at", "id").values_list("pk", flat=True)
-    paginator = Paginator(page_ids, PAGE_SIZE)
-    # The per-status counts above already tell how many rows there are: no second COUNT query.
-    paginator.count = sum(total for key, total in counts.items() if status in ("all", key))  # type: ignore[misc]
-    page = paginator.get_page(request.GET.get("page"))
-    rows_query = (
-        _with_step_counts(Declaration.objects.select_related("beneficiary__user").filter(pk__in=page.object_list))
-        .order_by("submitted_at", "id")
-        .values(*QUEUE_ROW_FIELDS)
+    counsellor = request.user.counsellor  # type: ignore[union-attr]
+    form = QueueFilterForm(request.GET or None, beneficiaries=selectors.beneficiaries_visible_to(request.user))
+    cleaned: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    filters = queue_sql.QueueFilters(
+        status=cleaned.get("status") or Declaration.Status.SUBMITTED,
+        beneficiary_id=cleaned["beneficiary"].pk if cleaned.get("beneficiary") else None,
+        week=cleaned.get("week"),
+        category=cleaned.get("category") or None,
     )
-    rows = _queue_rows(rows_query)
+    counts = queue_sql.counts(counsellor.pk, filters)
+    total = sum(counts.values()) if filters.status == "all" else counts[filters.status]
+    page = Paginator(range(total), PAGE_SIZE).get_page(request.GET.get("page"))  # numbers only: rows below
+    rows = _queue_rows(
+        queue_sql.rows(counsellor.pk, filters, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     tab_query = query.copy()
@@ -116,12 +92,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "declarations/counsellor/queue.html",
         {
             "form": form,
-            "options": form.select_options(),
+            "options": form.select_options(queue_sql.people(counsellor.pk)),
             "page": page,
             "rows": rows,
-            "status": status,
-            "count_submitted": counts.get(Declaration.Status.SUBMITTED, 0),
-            "count_reviewed": counts.get(Declaration.Status.REVIEWED, 0),
+            "status": filters.status,
+            "count_submitted": counts[Declaration.Status.SUBMITTED],
+            "count_reviewed": counts[Declaration.Status.REVIEWED],
             "query": query.urlencode(),
             "tab_query": tab_query.urlencode(),
         },
@@ -143,8 +119,7 @@ def _queue_rows(declarations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "id": row["id"],
             "url": link.replace(str(ID_PLACEHOLDER), str(row["id"])),
             # As User.get_full_name(), else the username.
-            "name": f"{row['beneficiary__user__first_name']} {row['beneficiary__user__last_name']}".strip()
-            or row["beneficiary__user__username"],
+            "name": f"{row['first_name']} {row['last_name']}".strip() or row["username"],
             "submitted": _when(row["submitted_at"], zone),
             "recorded": _when(row["recorded_at"], zone),
             "audio": row["source"] == Declaration.Source.AUDIO,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -51,23 +52,18 @@ class QueueFilterForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = beneficiaries
 
-    def select_options(self) -> dict[str, SafeString]:
+    def select_options(self, people: Iterable[tuple[Any, str]]) -> dict[str, SafeString]:
         """The filter <option>s, built in Python: Django's per-option widget templates cost more than the
-        rest of the queue page."""
+        rest of the queue page. `people`: (id, name shown) of the portfolio's young people."""
         chosen = {name: str(self[name].value() or "") for name in ("beneficiary", "category")}
-        field = self.fields["beneficiary"]
-        assert isinstance(field, forms.ModelChoiceField)
-        rows = field.queryset.values_list("pk", "user__first_name", "user__last_name", "user__username")
-        people = [("", str(_("Tous les jeunes")))] + [
-            (str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows
-        ]
+        people_options = [("", str(_("Tous les jeunes")))] + [(str(pk), name) for pk, name in people]
         categories = [("", str(_("Toutes les catégories"))), *Category.choices]
         return {
             name: format_html_join(
                 "", '<option value="{}"{}>{}</option>',
                 ((value, " selected" if value == chosen[name] else "", label) for value, label in options),
             )
-            for name, options in (("beneficiary", people), ("category", categories))
+            for name, options in (("beneficiary", people_options), ("category", categories))
         }
 
     def clean_week(self) -> date | None:
