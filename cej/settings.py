@@ -93,6 +93,9 @@ AUTHENTICATION_BACKENDS = ["declarations.web.backends.RoleModelBackend"]
 # Sessions read from the cache (Redis in production), written through to the database: a page
 # request then makes no session query, and logging out still ends the session everywhere.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Staff pages show personal data: a session lasts a working day (not Django's two weeks), then one logs in
+# again; expired sessions are deleted nightly (clear-expired-sessions below).
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10) * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,6 +273,10 @@ if AUDIO_RETENTION_DAYS_UNSENT < 0:
 CELERY_BEAT_SCHEDULE["purge-expired-audio"] = {
     "task": "declarations.tasks.purge_expired_audio",
     "schedule": crontab(hour=3, minute=30),
+}
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "declarations.tasks.clear_expired_sessions",
+    "schedule": crontab(hour=3, minute=45),
 }
 
 LOGGING = {

@@ -33,3 +33,14 @@ def purge_expired_audio() -> int:
     from declarations import privacy
 
     return privacy.purge_expired_audio().purged
+
+
+@shared_task(ignore_result=True)
+def clear_expired_sessions() -> int:
+    """Periodic (celery beat): delete staff sessions past their expiry (who was logged in, and from when,
+    is not kept longer than the session itself). Returns how many went."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
