@@ -77,7 +77,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         week=cleaned.get("week"),
         category=cleaned.get("category") or None,
     )
-    counts = queue_sql.counts(counsellor.pk, filters)
+    portfolio = queue_sql.portfolio(counsellor.pk, filters)
+    counts = portfolio.counts
     total = sum(counts.values()) if filters.status == "all" else counts[filters.status]
     page = Paginator(range(total), PAGE_SIZE).get_page(request.GET.get("page"))  # numbers only: rows below
     rows = _queue_rows(
@@ -92,7 +93,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "declarations/counsellor/queue.html",
         {
             "form": form,
-            "options": form.select_options(queue_sql.people(counsellor.pk)),
+            "options": form.select_options(portfolio.people),
             "page": page,
             "rows": rows,
             "status": filters.status,
@@ -124,8 +125,9 @@ def _queue_rows(declarations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "recorded": _when(row["recorded_at"], zone),
             "audio": row["source"] == Declaration.Source.AUDIO,
             "preview": row["preview"],
-            "steps": row["step_count"],
-            "pending": row["pending_count"],
+            # Text, not numbers: the template would pass each through number formatting.
+            "steps": str(row["step_count"]),
+            "pending": str(row["pending_count"]) if row["pending_count"] else "",
             "hours": floatformat(row["declared_hours"], "-1g"),
             "to_review": row["status"] == Declaration.Status.SUBMITTED,
         }

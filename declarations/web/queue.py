@@ -1,9 +1,9 @@
 """The counsellor queue's reads, in SQL: the page counsellors open most, between every two decisions.
 
-Built with the ORM, its three queries (counts per status, the page's rows with their step figures, the
-filter's list of young people) cost ~15 ms of query building and compiling per request on our reference
-machine, for ~6 ms of database work (benchmarks/bench_pages.py, README "Pages"). Here they are written
-once, with parameters only, for PostgreSQL and the embedded SQLite alike.
+Built with the ORM, its queries (counts per status, the page's rows with their step figures, the filter's
+list of young people) cost ~15 ms of query building and compiling per request on our reference
+machine, for ~6 ms of database work (benchmarks/bench_pages.py, README "Pages"). Here they are two
+queries written once, with parameters only, for PostgreSQL and the embedded SQLite alike.
 
 Scope: the portfolio is the young people whose counsellor is this one, and the queue shows their notes
 sent or reviewed, as `selectors.declarations_visible_to` does for a counsellor; tests/web/test_queue.py
@@ -40,13 +40,16 @@ class QueueFilters:
     category: str | None = None
 
 
-def _where(counsellor_id: int, filters: QueueFilters, *, statuses: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """The conditions on `d` (a declaration joined to its beneficiary `b`) and their parameters."""
-    clauses = ["b.counsellor_id = %s", f"d.status IN ({', '.join(['%s'] * len(statuses))})"]
-    params: list[Any] = [counsellor_id, *statuses]
-    if filters.beneficiary_id is not None:
-        clauses.append("d.beneficiary_id = %s")
-        params.append(filters.beneficiary_id)
+@dataclass(frozen=True)
+class Portfolio:
+    people: list[tuple[int, str]]  # (id, name shown), by last then first name
+    counts: dict[str, int]  # notes per status under the filters (each tab shows its count)
+
+
+def _note_conditions(filters: QueueFilters) -> tuple[list[str], list[Any]]:
+    """The week and category filters, as conditions on the declaration `d`, with their parameters."""
+    clauses: list[str] = []
+    params: list[Any] = []
     if filters.week is not None:
         since = datetime.combine(filters.week, time.min, tzinfo=PARIS)
         clauses.append("d.recorded_at >= %s AND d.recorded_at < %s")
@@ -54,20 +57,31 @@ def _where(counsellor_id: int, filters: QueueFilters, *, statuses: tuple[str, ..
     if filters.category:
         clauses.append(f"EXISTS (SELECT 1 FROM {STEP} s WHERE s.declaration_id = d.id AND s.category = %s)")
         params.append(filters.category)
-    return " AND ".join(clauses), params
+    return clauses, params
 
 
-def counts(counsellor_id: int, filters: QueueFilters) -> dict[str, int]:
-    """Notes per status under the filters (the status filter aside: each tab shows its count)."""
-    where, params = _where(counsellor_id, filters, statuses=STATUSES)
+def portfolio(counsellor_id: int, filters: QueueFilters) -> Portfolio:
+    """The young people for the filter and, in the same query, each one's notes per status under the
+    week and category filters (summed here, over the young person chosen if any)."""
+    clauses, params = _note_conditions(filters)
+    conditions = "".join(f" AND {clause}" for clause in clauses)
+    per_status = ", ".join(
+        f"(SELECT COUNT(*) FROM {DECLARATION} d WHERE d.beneficiary_id = b.id AND d.status = %s{conditions})"
+        for _ in STATUSES
+    )
     sql = (
-        f"SELECT d.status, COUNT(*) FROM {DECLARATION} d JOIN {BENEFICIARY} b ON b.id = d.beneficiary_id "
-        f"WHERE {where} GROUP BY d.status"
+        f"SELECT b.id, u.first_name, u.last_name, u.username, {per_status} FROM {BENEFICIARY} b "
+        f"JOIN {USER} u ON u.id = b.user_id WHERE b.counsellor_id = %s ORDER BY u.last_name, u.first_name, b.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = dict(cursor.fetchall())
-    return {status: found.get(status, 0) for status in STATUSES}
+        cursor.execute(sql, [value for status in STATUSES for value in (status, *params)] + [counsellor_id])
+        found = cursor.fetchall()
+    counted = [row for row in found if filters.beneficiary_id in (None, row[0])]
+    return Portfolio(
+        # As User.get_full_name(), else the username.
+        people=[(pk, f"{first} {last}".strip() or username) for pk, first, last, username, *_ in found],
+        counts={status: sum(row[4 + index] for row in counted) for index, status in enumerate(STATUSES)},
+    )
 
 
 def rows(counsellor_id: int, filters: QueueFilters, *, offset: int, limit: int) -> list[dict[str, Any]]:
@@ -77,7 +91,13 @@ def rows(counsellor_id: int, filters: QueueFilters, *, offset: int, limit: int) 
     are then read and their steps counted: joining the steps of a whole portfolio to sort it would read
     every note of a long "Traitées" tab."""
     statuses = STATUSES if filters.status == "all" else (filters.status,)
-    where, params = _where(counsellor_id, filters, statuses=statuses)
+    clauses, filter_params = _note_conditions(filters)
+    clauses = ["b.counsellor_id = %s", f"d.status IN ({', '.join(['%s'] * len(statuses))})", *clauses]
+    params: list[Any] = [counsellor_id, *statuses, *filter_params]
+    if filters.beneficiary_id is not None:
+        clauses.append("d.beneficiary_id = %s")
+        params.append(filters.beneficiary_id)
+    where = " AND ".join(clauses)
     sql = f"""
         SELECT d.id, d.status, d.source, d.recorded_at, d.submitted_at, u.first_name, u.last_name, u.username,
             (SELECT COUNT(*) FROM {STEP} s WHERE s.declaration_id = d.id),
@@ -109,18 +129,6 @@ def rows(counsellor_id: int, filters: QueueFilters, *, offset: int, limit: int) 
         }
         for row in found
     ]
-
-
-def people(counsellor_id: int) -> list[tuple[int, str]]:
-    """The portfolio's young people for the filter: (id, name shown), by last then first name."""
-    sql = (
-        f"SELECT b.id, u.first_name, u.last_name, u.username FROM {BENEFICIARY} b "
-        f"JOIN {USER} u ON u.id = b.user_id WHERE b.counsellor_id = %s ORDER BY u.last_name, u.first_name, b.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [counsellor_id])
-        # As User.get_full_name(), else the username.
-        return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in cursor.fetchall()]
 
 
 def _moment(value: datetime | str | None) -> datetime | None:

@@ -110,7 +110,7 @@ def test_queue_paginates(
     first, second = ([row["id"] for row in response.context["rows"]] for response in pages)
     assert first + second == [declaration.pk for declaration in sent]
     assert len(second) == 2
-    assert [row["steps"] for row in pages[1].context["rows"]] == [1 + 25 % 3, 1 + 26 % 3]
+    assert [row["steps"] for row in pages[1].context["rows"]] == [str(1 + 25 % 3), str(1 + 26 % 3)]
     assert "Page 2 sur 2" in pages[1].content.decode()
 
 

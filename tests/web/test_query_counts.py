@@ -15,7 +15,7 @@ from tests.web.conftest import MakeDeclaration
 pytestmark = pytest.mark.django_db
 
 # The exact counts: the user with their role is one query, the session is read from the cache.
-QUEUE_MAX_QUERIES = 4
+QUEUE_MAX_QUERIES = 3
 DECLARATION_MAX_QUERIES = 5
 BENEFICIARY_MAX_QUERIES = 4
 REPORT_MAX_QUERIES = 11

@@ -103,7 +103,7 @@ def test_queue_sql_gives_the_counsellors_notes_under_every_filter_and_page() -> 
                 for category in (None, Category.EMPLOI, Category.SANTE):
                     filters = queue_sql.QueueFilters(status, beneficiary_id, week, category)
                     counts, shown = expected(counsellor.user, filters)
-                    assert queue_sql.counts(counsellor.pk, filters) == counts, filters
+                    assert queue_sql.portfolio(counsellor.pk, filters).counts == counts, filters
                     pages = [
                         queue_sql.rows(counsellor.pk, filters, offset=offset, limit=7)
                         for offset in range(0, len(shown) + 7, 7)
@@ -117,6 +117,7 @@ def test_queue_sql_gives_the_counsellors_notes_under_every_filter_and_page() -> 
 
 
 def test_queue_people_are_the_portfolio_by_last_then_first_name() -> None:
+    """Whatever the filters: the list stays whole when a week or a young person is chosen."""
     counsellor = CounsellorFactory()
     named = [("Zoé", "Abel"), ("Adam", "Abel"), ("Léa", "Ba"), ("", "")]
     people = [
@@ -125,10 +126,12 @@ def test_queue_people_are_the_portfolio_by_last_then_first_name() -> None:
     ]
     BeneficiaryFactory(counsellor=CounsellorFactory(structure=counsellor.structure))  # a colleague's
 
-    listed = queue_sql.people(counsellor.pk)
+    listed = queue_sql.portfolio(counsellor.pk, queue_sql.QueueFilters()).people
 
     unnamed = people[3].user.username
     assert listed == [(people[3].pk, unnamed), (people[1].pk, "Adam Abel"), (people[0].pk, "Zoé Abel"), (people[2].pk, "Léa Ba")]
+    narrowed = queue_sql.QueueFilters("all", people[0].pk, MONDAY, Category.SANTE)
+    assert queue_sql.portfolio(counsellor.pk, narrowed).people == listed
     assert {pk for pk, _ in listed} == set(
         selectors.beneficiaries_visible_to(counsellor.user).values_list("pk", flat=True)
     )
@@ -137,6 +140,5 @@ def test_queue_people_are_the_portfolio_by_last_then_first_name() -> None:
 def test_queue_counts_are_zero_for_an_empty_portfolio() -> None:
     counsellor: Counsellor = CounsellorFactory()
     filters = queue_sql.QueueFilters("all")
-    assert queue_sql.counts(counsellor.pk, filters) == dict.fromkeys(QUEUE, 0)
+    assert queue_sql.portfolio(counsellor.pk, filters) == queue_sql.Portfolio([], dict.fromkeys(QUEUE, 0))
     assert queue_sql.rows(counsellor.pk, filters, offset=0, limit=25) == []
-    assert queue_sql.people(counsellor.pk) == []
