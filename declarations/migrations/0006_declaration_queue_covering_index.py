@@ -4,23 +4,57 @@ With 100,000 notes, 95 % of them reviewed, PostgreSQL answered the "Traitées" t
 (status, submitted_at) index and dropping other portfolios' rows (56 ms for the second page); with this
 index it reads the portfolio's entries and sorts them (under 1 ms). The new index is built before the
 old one goes, so the queue never runs without one.
+
+On PostgreSQL both steps run CONCURRENTLY: uploads keep being written while the index is built (a plain
+CREATE INDEX would hold them for the whole build on a large table). SQLite, the embedded default, has no
+such option and gets the plain operations.
 """
 
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations, models
 
 
+def _postgresql(schema_editor) -> bool:
+    return schema_editor.connection.vendor == "postgresql"
+
+
+class AddIndexConcurrentlyOnPostgreSQL(AddIndexConcurrently):
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if _postgresql(schema_editor):
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if _postgresql(schema_editor):
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class RemoveIndexConcurrentlyOnPostgreSQL(RemoveIndexConcurrently):
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if _postgresql(schema_editor):
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if _postgresql(schema_editor):
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return migrations.RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
+    atomic = False  # CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction
 
     dependencies = [
         ('declarations', '0005_declaration_queue_index'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgreSQL(
             model_name='declaration',
             index=models.Index(fields=['beneficiary', 'status', 'submitted_at', 'id'], name='declaration_queue_page_idx'),
         ),
-        migrations.RemoveIndex(
+        RemoveIndexConcurrentlyOnPostgreSQL(
             model_name='declaration',
             name='declaration_queue_idx',
         ),
