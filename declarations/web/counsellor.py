@@ -172,6 +172,8 @@ def _render_declaration(
 ) -> HttpResponse:
     steps = list(declaration.steps.all())
     cards = []
+    # One reverse() for the page, each step's id then put in its place (as for the queue's links).
+    review_url = reverse("web:review-step", args=[declaration.pk, ID_PLACEHOLDER])
     for step in steps:
         prefix = f"step-{step.pk}"
         posted = bound if bound is not None and bound.prefix == prefix else None
@@ -180,6 +182,7 @@ def _render_declaration(
             {
                 "step": step,
                 "prefix": prefix,
+                "review_url": review_url.replace(str(ID_PLACEHOLDER), str(step.pk)),
                 "values": posted.input_values() if posted is not None else ReviewStepForm.step_values(step),
                 # Every field has an entry: a missing key makes the template engine call dir() each time.
                 "errors": {
