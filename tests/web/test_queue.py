@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from declarations import selectors
 from declarations.categories import Category, Kind
@@ -142,3 +143,11 @@ def test_queue_counts_are_zero_for_an_empty_portfolio() -> None:
     filters = queue_sql.QueueFilters("all")
     assert queue_sql.portfolio(counsellor.pk, filters) == queue_sql.Portfolio([], dict.fromkeys(QUEUE, 0))
     assert queue_sql.rows(counsellor.pk, filters, offset=0, limit=25) == []
+
+
+def test_the_queue_index_is_built_by_the_migrations_with_the_id_last() -> None:
+    """Migration 0006 (CONCURRENTLY on PostgreSQL, plain on SQLite) leaves the covering index alone."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Declaration._meta.db_table)
+    assert constraints["declaration_queue_page_idx"]["columns"] == ["beneficiary_id", "status", "submitted_at", "id"]
+    assert "declaration_queue_idx" not in constraints
