@@ -119,8 +119,7 @@ def _queue_rows(declarations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             "id": row["id"],
             "url": link.replace(str(ID_PLACEHOLDER), str(row["id"])),
-            # As User.get_full_name(), else the username.
-            "name": f"{row['first_name']} {row['last_name']}".strip() or row["username"],
+            "name": row["name"],
             "submitted": _when(row["submitted_at"], zone),
             "recorded": _when(row["recorded_at"], zone),
             "audio": row["source"] == Declaration.Source.AUDIO,

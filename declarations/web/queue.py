@@ -78,8 +78,7 @@ def portfolio(counsellor_id: int, filters: QueueFilters) -> Portfolio:
         found = cursor.fetchall()
     counted = [row for row in found if filters.beneficiary_id in (None, row[0])]
     return Portfolio(
-        # As User.get_full_name(), else the username.
-        people=[(pk, f"{first} {last}".strip() or username) for pk, first, last, username, *_ in found],
+        people=[(pk, _name(first, last, username)) for pk, first, last, username, *_ in found],
         counts={status: sum(row[4 + index] for row in counted) for index, status in enumerate(STATUSES)},
     )
 
@@ -121,7 +120,7 @@ def rows(counsellor_id: int, filters: QueueFilters, *, offset: int, limit: int) 
     return [
         {
             "id": row[0], "status": row[1], "source": row[2], "recorded_at": _moment(row[3]),
-            "submitted_at": _moment(row[4]), "first_name": row[5], "last_name": row[6], "username": row[7],
+            "submitted_at": _moment(row[4]), "name": _name(row[5], row[6], row[7]),
             "step_count": row[8], "pending_count": row[9],
             # SQLite sums decimals as floats: back to the field's two decimals.
             "declared_hours": Decimal(str(row[10])).quantize(CENTS),
@@ -129,6 +128,11 @@ def rows(counsellor_id: int, filters: QueueFilters, *, offset: int, limit: int) 
         }
         for row in found
     ]
+
+
+def _name(first_name: str, last_name: str, username: str) -> str:
+    """The name shown, as User.get_full_name(), else the username."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def _moment(value: datetime | str | None) -> datetime | None:

@@ -75,8 +75,8 @@ def expected(user: Any, filters: queue_sql.QueueFilters) -> tuple[dict[str, int]
         {
             "id": declaration.pk, "status": declaration.status, "source": declaration.source,
             "recorded_at": declaration.recorded_at, "submitted_at": declaration.submitted_at,
-            "first_name": declaration.beneficiary.user.first_name, "last_name": declaration.beneficiary.user.last_name,
-            "username": declaration.beneficiary.user.username, "step_count": len(steps),
+            "name": declaration.beneficiary.user.get_full_name() or declaration.beneficiary.user.username,
+            "step_count": len(steps),
             "pending_count": sum(1 for step in steps if step.decision == Step.Decision.PENDING),
             "declared_hours": sum(
                 (step.hours for step in steps if step.decision != Step.Decision.REJECTED), Decimal("0.00")
