@@ -7,6 +7,8 @@ typo in a deployment fails at start-up instead of surfacing as a strange behavio
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -68,3 +70,26 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def installation_secret_key(path: Path) -> str:
+    """The key kept in `path`, made on first use: random, written once, mode 600.
+
+    Two processes starting together (web and worker) must end with the same key: the file is created
+    exclusively, and the loser of the race reads the winner's.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(64))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    for _ in range(50):  # the creator may still be writing
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise ImproperlyConfigured(f"{path} is empty: delete it to make a new key, or set SECRET_KEY")

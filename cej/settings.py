@@ -14,19 +14,40 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from cej.env import env_bool, env_choice, env_float, env_int, env_list, env_path, env_str
+from cej.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    installation_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("VAR_DIR", BASE_DIR / "var")
 # Embedded mode keeps its SQLite file, audio and broker queue here.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a forgotten variable must not turn tracebacks and settings into public pages.
+DEBUG = env_bool("DEBUG", False)
+# Served over HTTPS by a front (nginx in production, which also tells the client's address): secure
+# cookies, redirect, HSTS, one proxy hop trusted. On by default with DEBUG off; the embedded mode
+# (`make run`, plain HTTP on 127.0.0.1 only) turns it off.
+HTTPS = env_bool("HTTPS", not DEBUG)
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+# The key signs sessions and every JWT: whoever knows it can log in as anyone. Never a literal in the
+# code; from the environment, or (one host, SQLite: the embedded mode) a random key made once per
+# installation in var/secret_key, readable by its owner only. Hosts sharing a database must share the key.
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
+    if not DEBUG and not DATABASE_URL.startswith("sqlite"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off and the database is shared (DATABASE_URL is not SQLite): "
+            "every host must sign with the same key"
+        )
+    SECRET_KEY = installation_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -80,7 +101,7 @@ TEMPLATES = [
 # requests (opening one cost ~15 ms a page here), checked before reuse so a server restart is survived.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        DATABASE_URL,
         conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
@@ -147,7 +168,7 @@ REST_FRAMEWORK = {
         "login_ip": env_str("THROTTLE_LOGIN_IP", "60/minute"),
     },
     # Proxies in front of the app (X-Forwarded-For entries to trust); 0 trusts none of them.
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0 if DEBUG else 1),
+    "NUM_PROXIES": env_int("NUM_PROXIES", 1 if HTTPS else 0),
 }
 
 # Throttle counts must be shared by all gunicorn workers: Redis in production, files otherwise.
@@ -240,6 +261,9 @@ SPEECH_MODEL_PATH = env_path(
 )
 SPEECH_LANGUAGE = env_str("SPEECH_LANGUAGE", "fr")
 SPEECH_MAX_UPLOAD_BYTES = env_int("SPEECH_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
+# An upload that sends nothing for this long is given up (408); one that keeps progressing is never
+# cut, so a 25 MB note over a poor 3G uplink (~10 minutes) still arrives. See cej/limits.py.
+UPLOAD_IDLE_TIMEOUT_S = env_float("UPLOAD_IDLE_TIMEOUT_S", 60)
 SPEECH_MAX_DURATION_S = env_float("SPEECH_MAX_DURATION_S", 15 * 60)
 SPEECH_MIN_DURATION_S = env_float("SPEECH_MIN_DURATION_S", 0.3)
 WHISPER_COMPUTE_TYPE = env_str("WHISPER_COMPUTE_TYPE", "int8")
@@ -287,7 +311,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-if not DEBUG:
+if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

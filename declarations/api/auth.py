@@ -2,20 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.views import TokenObtainPairView
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from declarations.api.throttling import LoginAddressRateThrottle, LoginRateThrottle
 
 
 class LoginApi(TokenObtainPairView):
     throttle_classes = [LoginRateThrottle, LoginAddressRateThrottle]
+
+
+class IssuedTokenRefreshSerializer(TokenRefreshSerializer):
+    """A refresh token is honoured only if this server issued it and its person may still log in.
+
+    A valid signature is not enough: every refresh token the server hands out is recorded
+    (OutstandingToken), so one signed elsewhere (a leaked key, an old installation) is refused, and
+    so is one whose person was erased or deactivated — a 401, never a 500.
+    """
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        try:
+            refresh = RefreshToken(attrs["refresh"])
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        if not OutstandingToken.objects.filter(jti=refresh.get(api_settings.JTI_CLAIM)).exists():
+            raise InvalidToken(_("Ce jeton n'a pas été délivré par ce serveur."))
+        user_id = refresh.get(api_settings.USER_ID_CLAIM)
+        active = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id, "is_active": True})
+        if not active.exists():
+            raise InvalidToken(_("Ce compte n'existe plus ou a été désactivé."))
+        return super().validate(attrs)
+
+
+class RefreshApi(TokenRefreshView):
+    serializer_class = IssuedTokenRefreshSerializer  # type: ignore[assignment]
 
 
 class LogoutInputSerializer(serializers.Serializer):

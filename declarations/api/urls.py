@@ -1,11 +1,10 @@
 from django.urls import path
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from declarations.api import auth, privacy, reports, views
 
 urlpatterns = [
     path("auth/token/", auth.LoginApi.as_view(), name="token_obtain_pair"),
-    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("auth/token/refresh/", auth.RefreshApi.as_view(), name="token_refresh"),
     path("auth/logout/", auth.LogoutApi.as_view(), name="token_logout"),
     path("me/export/", privacy.MyDataExportApi.as_view(), name="me-export"),
     path("declarations/", views.DeclarationListCreateApi.as_view(), name="declarations"),
