@@ -2,7 +2,7 @@
 
 It starts everything itself and stops all of it at the end, on Ctrl-C or on error:
 - a PostgreSQL database created for the run (dropped afterwards),
-- gunicorn with 2 workers on a random free port, DEBUG=false, a test SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
+- the web server of `make run` (scripts/serve-web.sh: uvicorn, 2 workers) on a random free port, DEBUG=false, a test SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
 - Redis as broker and cache on dedicated db numbers (they must be empty; flushed afterwards),
 - 2 Celery worker processes with faster-whisper base,
 then 20 young people upload the shortest notes of ../shared/datasets/audio-dev for --duration seconds,
@@ -62,7 +62,7 @@ class Services:
 
     def start(self, name: str, command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
         with log_path.open("ab") as output:
-            # A session of its own: the whole group (gunicorn's workers too) is stopped together.
+            # A session of its own: the whole group (the web server's workers too) is stopped together.
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
             )
@@ -82,7 +82,7 @@ class Services:
                 log(f"{name} did not stop: SIGKILL")
                 _signal_group(process, signal.SIGKILL)
                 process.wait()
-        # The group may still hold children whose leader already exited (gunicorn's workers).
+        # The group may still hold children whose leader already exited (the web server's workers).
         for _name, process in self.processes:
             _signal_group(process, signal.SIGKILL)
         self.processes.clear()
@@ -291,7 +291,7 @@ def run(args: argparse.Namespace, services: Services, workdir: Path) -> int:
         DEBUG="false",
         SECRET_KEY=f"load-test-only-{uuid.uuid4().hex}{uuid.uuid4().hex}",
         ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
+        HTTPS="false",
         NUM_PROXIES="0",
         VAR_DIR=str(workdir / "var"),
         MEDIA_ROOT=str(workdir / "media"),
@@ -332,12 +332,11 @@ def run(args: argparse.Namespace, services: Services, workdir: Path) -> int:
     base = f"http://127.0.0.1:{port}"
     logs = workdir / "logs"
     logs.mkdir()
-    gunicorn_log = logs / "gunicorn.log"
-    gunicorn = services.start(
-        "gunicorn",
-        [sys.executable, "-m", "gunicorn", "cej.wsgi:application", "--workers", "2", "--bind",
-         f"127.0.0.1:{port}", "--timeout", "120", "--error-logfile", "-"],
-        env, gunicorn_log,
+    web_log = logs / "web.log"
+    web = services.start(
+        "web server",
+        [str(ROOT / "scripts" / "serve-web.sh")],
+        {**env, "PORT": str(port), "WEB_WORKERS": "2"}, web_log,
     )
     workers = []
     for index in (1, 2):
@@ -356,8 +355,8 @@ def run(args: argparse.Namespace, services: Services, workdir: Path) -> int:
         except OSError:
             return False
 
-    wait_for("gunicorn", healthy, gunicorn, gunicorn_log, 60)
-    log(f"gunicorn up on {base} (2 workers)")
+    wait_for("web server", healthy, web, web_log, 60)
+    log(f"web server (scripts/serve-web.sh, uvicorn) up on {base} (2 workers)")
     for worker, worker_log in workers:
         wait_for("celery worker", lambda path=worker_log: " ready." in path.read_text(errors="replace"),
                  worker, worker_log, 300)
@@ -415,7 +414,7 @@ def run(args: argparse.Namespace, services: Services, workdir: Path) -> int:
     lost = len(results.created) - total
     print()
     print("=== load test ===")
-    print(f"setup: gunicorn 2 workers, 2 celery workers (solo, faster-whisper base, {args.whisper_threads} thread(s)),"
+    print(f"setup: uvicorn 2 workers (scripts/serve-web.sh), 2 celery workers (solo, faster-whisper base, {args.whisper_threads} thread(s)),"
           f" PostgreSQL, Redis; {args.clients} clients, think {args.think} s, {upload_seconds:.0f} s of uploads")
     print(f"notes used: {len(notes)} shortest of audio-dev ({', '.join(name for name, _ in notes)})")
     print(f"requests: {requests} uploads ({', '.join(f'{k}: {v}' for k, v in sorted(results.statuses.items()))})")

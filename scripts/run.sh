@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Set up and run the service on the embedded default: web server + a real Celery worker,
-# SQLite, audio on disk, a filesystem broker. Ctrl-C stops both.
+# Set up and run the service on the embedded default: web server, a real Celery worker and its
+# scheduler, SQLite, audio on disk, a filesystem broker. Ctrl-C stops everything.
+# Production-like by default: DEBUG off, a random key made once under var/ (cej/env.py), plain HTTP
+# on 127.0.0.1 only (HTTPS is the front's job in production: see README "Production").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh runtime
 export DJANGO_SETTINGS_MODULE=cej.settings
+export DEBUG="${DEBUG:-false}" HTTPS="${HTTPS:-false}" NUM_PROXIES="${NUM_PROXIES:-0}"
 py=.venv/bin/python
 port="${PORT:-8000}"
 
@@ -19,16 +22,27 @@ if [ "${SPEECH_ENGINE:-vosk}" = "vosk" ] && [ -z "${SPEECH_MODEL_PATH:-}" ]; the
 fi
 $py manage.py speech_status --check
 $py manage.py migrate --noinput
-$py manage.py seed_demo
+# Demo accounts with a known password, on a server that only listens on 127.0.0.1.
+$py manage.py seed_demo --force
 $py manage.py collectstatic --noinput -v 0
 
-.venv/bin/celery -A cej worker --loglevel "${LOG_LEVEL:-INFO}" \
-  --concurrency "${WORKER_CONCURRENCY:-1}" --pool "${WORKER_POOL:-prefork}" \
-  --beat --schedule var/celerybeat-schedule &
-worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+# Each long-running part is restarted if it dies, so a crashed worker never takes the web down.
+supervise() {
+  local name=$1
+  shift
+  while true; do
+    local status=0
+    "$@" || status=$?
+    echo "run: $name stopped (exit $status); restarting in 2 s" >&2
+    sleep 2
+  done
+}
+trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
+
+supervise worker .venv/bin/celery -A cej worker --loglevel "${LOG_LEVEL:-INFO}" \
+  --concurrency "${WORKER_CONCURRENCY:-1}" --pool "${WORKER_POOL:-prefork}" &
+supervise beat .venv/bin/celery -A cej beat --loglevel "${LOG_LEVEL:-INFO}" \
+  --schedule var/celerybeat-schedule &
 echo "Service on http://127.0.0.1:${port}/ (login: conseiller / demo1234), API docs at /api/v1/docs/" >&2
-.venv/bin/gunicorn cej.wsgi --bind "127.0.0.1:${port}" --workers "${WEB_WORKERS:-2}" --access-logfile - &
-web=$!
-trap 'kill $worker $web 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
-wait -n $worker $web
+supervise web scripts/serve-web.sh &
+wait
