@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from text_to_num import alpha2digit
 
@@ -31,6 +32,36 @@ _NUMBER_WORDS = frozenset(
 _FILLERS = frozenset({"euh", "heu", "hum", "hm", "mmh", "bah", "ben", "hein", "beh"})
 
 _SPECIAL_FOLDS = {"œ": "oe", "æ": "ae", "ß": "ss"}
+
+_SPOKEN_FORMS_PATH = Path(__file__).resolve().parent / "data" / "spoken_forms.tsv"
+# "jcommence", "jsuis", "jme": a subject glued to the next word, as typed notes write it (a "j"
+# before a consonant starts no French word but a few loans, listed as exceptions).
+_GLUED_SUBJECT = re.compile(r"^j([bcdfghjklmnpqrstvwxz][a-z]+)$")
+_NOT_GLUED = frozenset({"jpg", "jpeg", "jt"})
+
+
+@functools.lru_cache(maxsize=1)
+def spoken_forms() -> dict[str, tuple[str, ...]]:
+    """Texting and written-speech forms (data/spoken_forms.tsv) → the words they stand for."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in _SPOKEN_FORMS_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, words = line.split("\t")
+        table[form] = tuple(words.split())
+    return table
+
+
+def _expand(word: str) -> tuple[str, ...]:
+    """The words a token stands for: itself, or what a glued or abbreviated form means."""
+    expanded = spoken_forms().get(word)
+    if expanded is not None:
+        return expanded
+    glued = _GLUED_SUBJECT.match(word)
+    if glued and word not in _NOT_GLUED:
+        rest = glued.group(1)
+        return ("je", rest) if rest not in spoken_forms() else ("je", *spoken_forms()[rest])
+    return (word,)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -192,7 +223,8 @@ def normalize(original: str) -> NormalizedText:
         previous_end = end
         if word in _FILLERS:
             continue
-        tokens.append(Token(word, start, end, sentence_start, comma))
-        sentence_start = False
-        comma = False
+        for part in _expand(word):
+            tokens.append(Token(part, start, end, sentence_start, comma))
+            sentence_start = False
+            comma = False
     return NormalizedText(original, tokens)
