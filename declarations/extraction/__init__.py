@@ -20,7 +20,7 @@ import threading
 
 from declarations.extraction.types import ExtractedStep, StepExtractor
 
-__all__ = ["ExtractedStep", "StepExtractor", "get_extractor", "SPACY_MODEL"]
+__all__ = ["MODES", "ExtractedStep", "StepExtractor", "build_extractor", "get_extractor", "SPACY_MODEL"]
 
 SPACY_MODEL = "fr_core_news_sm"
 # Only the morphology is read: the parser and the named entities would cost time for nothing.
@@ -46,13 +46,36 @@ def load_spacy() -> object:
         ) from exc
 
 
+MODES = ("rules", "learned", "combined")
+
+
+def build_extractor(mode: str | None = None, *, nlp: object | None = None, models: object | None = None) -> StepExtractor:
+    """An extractor in one of MODES (default: settings.EXTRACTOR_MODE).
+
+    rules: the rules alone; learned: the trained clause models decide steps and tenses from the words;
+    combined: the rules' steps, which the models may drop, relabel or complete (learned.py).
+    """
+    from django.conf import settings
+
+    from declarations.extraction.extractor import RuleBasedExtractor
+
+    mode = mode or settings.EXTRACTOR_MODE
+    if mode not in MODES:
+        raise ValueError(f"unknown extractor mode {mode!r} (one of {', '.join(MODES)})")
+    nlp = nlp if nlp is not None else load_spacy()
+    if mode == "rules":
+        return RuleBasedExtractor(nlp=nlp)
+    from declarations.extraction.learned import ClauseModels, LearnedDecider, load_models
+
+    chosen = models if isinstance(models, ClauseModels) else load_models()[mode]
+    return RuleBasedExtractor(nlp=nlp, decider=LearnedDecider(chosen, combined=mode == "combined"))
+
+
 def get_extractor() -> StepExtractor:
     """The extractor of this process, built on first use (thread-safe)."""
     global _extractor
     if _extractor is None:
         with _lock:
             if _extractor is None:
-                from declarations.extraction.extractor import RuleBasedExtractor
-
-                _extractor = RuleBasedExtractor(nlp=load_spacy())
+                _extractor = build_extractor()
     return _extractor

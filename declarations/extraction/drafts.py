@@ -34,6 +34,7 @@ class Draft:
     job: tuple[int, int, str | None] | None = None  # token range, ROME code
     duration: int | None = None
     explicit_date: bool = False
+    confidence: float | None = None  # the learned layer's, when it decided the step
 
 
 def orgs_within(orgs: list[OrgMention], first: int, last: int) -> list[OrgMention]:

@@ -6,17 +6,19 @@ import logging
 import re
 import threading
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from declarations.extraction import grammar
+from declarations.extraction.context import NoteContext, RuleDecider, StepDecider
 from declarations.extraction.dates import (
     DateMention,
     Direction,
     MentionKind,
     find_date_mentions,
     local_day,
-    resolve_weekday,
+    resolve_mention,
+    shift_day,
 )
 from declarations.extraction.demarches import comment_code
 from declarations.extraction.drafts import (
@@ -58,32 +60,76 @@ _MAX_SPACY_CHARS = 20_000
 # A step's description (organisation, duration...) is looked for at most this far from its clause.
 _MAX_SPAN_TOKENS = 45
 _JOB_CATEGORIES = frozenset({"EMPLOI", "PROJET_PROFESSIONNEL", "FORMATION"})
+# Between two days of one list: "samedi et dimanche", "jeudi, vendredi et samedi" (the comma is gone)
+_LIST_GAPS = ([], ["et"], ["puis"], ["et", "puis"])
+
+
+def _against_tense(values: list[date | None], direction: Direction, today: date) -> bool:
+    known = [v for v in values if v is not None]
+    if not known:
+        return False
+    if direction is Direction.FUTURE:
+        return all(v < today for v in known)
+    return all(v > today for v in known)
+
+
+def corrected_days(nt: NormalizedText, mentions: list[DateMention]) -> list[DateMention]:
+    """ "mardi… non, mercredi", "le 2, euh non, le 4": a day taken back is dropped, the last one said wins."""
+    kept: list[DateMention] = []
+    for m in mentions:
+        if kept:
+            gap = nt.words(kept[-1].last, m.first)
+            if 0 < len(gap) <= 3 and any(w in grammar.CORRECTION for w in gap) and all(
+                w in grammar.CORRECTION or w in {"euh", "pas", "en", "fait", "c", "est", "mais"} for w in gap
+            ):
+                kept.pop()
+        kept.append(m)
+    return kept
+
+
+def _listed(nt: NormalizedText, mentions: list[DateMention], items: list[Any]) -> list[Any]:
+    """Of days said one after the other, those that are a list: with an "et" somewhere ("jeudi,
+    vendredi et samedi") all of them; without one, an apposition ("vendredi, hier quoi", "ce week-end,
+    dimanche"): the last, most precise one."""
+    if len(mentions) < 2:
+        return items
+    gaps = [nt.words(a.last, b.first) for a, b in zip(mentions, mentions[1:], strict=False)]
+    if any(gap for gap in gaps):
+        return items
+    return items[-1:]
 
 
 class RuleBasedExtractor:
     """Implements StepExtractor with general French rules, a lexicon of organisations and the ROME."""
 
-    def __init__(self, nlp: Any | None = None, rome: RomeIndex | None = None) -> None:
+    def __init__(
+        self, nlp: Any | None = None, rome: RomeIndex | None = None, decider: StepDecider | None = None
+    ) -> None:
         self._nlp = nlp
+        self._decider: StepDecider = decider if decider is not None else RuleDecider()
         # one spaCy pipeline is shared by the threads of a worker; its calls are serialised
         self._nlp_lock = threading.Lock()
         self._rome = rome if rome is not None else default_index()
         self._orgs = OrgMatcher()
 
     def extract(self, text: str, *, recorded_at: datetime) -> list[ExtractedStep]:
-        if not isinstance(text, str) or not text.strip():
-            return []
-        try:
-            return self._extract(text, recorded_at)
-        except Exception:  # an odd note must never break the pipeline
-            logger.exception("step extraction failed on a %d-character text", len(text))
-            return []
+        """The steps of one note. Raises on a bug: the pipeline catches and fails the note visibly."""
+        ctx = self.analyse(text, recorded_at)
+        return [] if ctx is None else self.steps(ctx)
+
+    def steps(self, ctx: NoteContext, decider: StepDecider | None = None) -> list[ExtractedStep]:
+        """The steps of an analysed note, decided by `decider` (default: this extractor's)."""
+        drafts = merge(self._drafts(ctx, decider or self._decider))
+        return [self._to_step(ctx.nt, d) for d in drafts for d in expand(d)]
 
     # ── pipeline ────────────────────────────────────────────────────────────────────────────────
-    def _extract(self, text: str, recorded_at: datetime) -> list[ExtractedStep]:
+    def analyse(self, text: str, recorded_at: datetime) -> NoteContext | None:
+        """What the deterministic layers read in a note, and the rules' view of each clause."""
+        if not isinstance(text, str) or not text.strip():
+            return None
         nt = normalize(text)
         if not nt.tokens:
-            return []
+            return None
         today = local_day(recorded_at)
         doc = None
         if self._nlp is not None and len(text) <= _MAX_SPACY_CHARS:
@@ -96,27 +142,29 @@ class RuleBasedExtractor:
         orgs = self._orgs.find(nt, cased)
         triggers = find_triggers(nt, orgs, morph, self._rome)
         clauses = segment(nt, mentions, triggers, morph)
-        drafts = self._drafts(nt, clauses, orgs, morph, today, date_tokens)
-        drafts = merge(drafts)
-        return [self._to_step(nt, d) for d in drafts for d in expand(d)]
+        ctx = NoteContext(nt, morph, today, recorded_at, mentions, date_tokens, orgs, clauses, cased)
+        ctx.rule_directions = self._directions(nt, morph, clauses)
+        for index, clause in enumerate(clauses):
+            context = ""
+            if index > 0 and not clause.leading:
+                context = nt.phrase(clauses[index - 1].first, clauses[index - 1].last)
+            main = self._main_trigger(nt, clause, context)
+            ctx.rule_triggers.append(main)
+            ctx.rule_steps.append(main is not None and self._is_step(nt, clauses, index, main))
+        return ctx
 
     # ── steps ───────────────────────────────────────────────────────────────────────────────────
-    def _drafts(
-        self,
-        nt: NormalizedText,
-        clauses: list[Clause],
-        orgs: list[OrgMention],
-        morph: Morphology,
-        today: date,
-        date_tokens: frozenset[int],
-    ) -> list[Draft]:
+    def _drafts(self, ctx: NoteContext, decider: StepDecider) -> list[Draft]:
+        nt, clauses, orgs, morph, today, date_tokens = (
+            ctx.nt, ctx.clauses, ctx.orgs, ctx.morph, ctx.today, ctx.date_tokens
+        )
         words = nt.norms
         drafts: list[Draft] = []
         running: DateMention | None = None
         running_value: date | None = None
         context_org: OrgMention | None = None  # "toute la journée j'étais à France Travail : d'abord..."
         advised: Draft | None = None  # "elle m'a conseillé d'écrire à Onet" (then "donc j'ai postulé")
-        directions = self._directions(nt, morph, clauses)
+        directions = decider.directions(ctx)
         consumed: set[int] = set()
         for index, clause in enumerate(clauses):
             direction = directions[index]
@@ -124,13 +172,14 @@ class RuleBasedExtractor:
             clause_text = " " + nt.phrase(clause.first, clause.last) + " "
             if clause.leading:
                 context_org = None
-            context = ""
-            if index > 0 and not clause.leading:
-                context = nt.phrase(clauses[index - 1].first, clauses[index - 1].last)
-            main = None if index in consumed else self._main_trigger(nt, clause, context)
+            main = None if index in consumed else ctx.rule_triggers[index]
             if main is not None and main.kind == "_sent":
                 main = self._sent_kind(main, drafts)
-            if main is not None and self._is_step(nt, clauses, index, main):
+            rule_step = index not in consumed and ctx.rule_steps[index]
+            repeats = main is None and bool(drafts) and self._repeats_previous(words, clause, clause_text)
+            chosen = None if repeats or index in consumed else decider.decide(ctx, index, main, rule_step)
+            if chosen is not None:
+                main = chosen
                 span_end = self._span_end(clauses, index, words)
                 dates, explicit = self._dates_for(
                     nt,
@@ -143,6 +192,7 @@ class RuleBasedExtractor:
                     resolved_leading,
                     morph,
                     clauses[index + 1] if index + 1 < len(clauses) else None,
+                    carries=decider.carries(ctx, index),
                 )
                 if not explicit and drafts and grammar.SAME_DAY.search(clause_text):
                     dates, explicit = [drafts[-1].dates[-1]], True
@@ -169,6 +219,7 @@ class RuleBasedExtractor:
                     draft.organizations = draft.organizations or advised.organizations
                     draft.job = draft.job or advised.job
                 advised = None
+                draft.confidence = decider.confidence(ctx, index, main)
                 add(drafts, draft)
                 extra = self._starting_later(nt, clause, main, draft, direction, today)
                 if extra is not None:
@@ -487,13 +538,9 @@ class RuleBasedExtractor:
     def _resolve(
         mention: DateMention, direction: Direction, today: date, previous: date | None
     ) -> date | None:
-        if mention.kind is MentionKind.DAY:
-            return mention.value
-        if mention.kind is MentionKind.WEEKDAY and mention.weekday is not None:
-            return resolve_weekday(mention.weekday, today, direction)
         if mention.kind is MentionKind.RELATIVE:
-            return previous + timedelta(days=mention.shift) if previous else None
-        return None
+            return shift_day(previous, mention.shift) if previous else None
+        return resolve_mention(mention, direction, today)
 
     def _resolve_chain(
         self, chain: list[DateMention], direction: Direction, today: date, previous: date | None
@@ -506,17 +553,28 @@ class RuleBasedExtractor:
         return values
 
     def _coordinated(self, nt: NormalizedText, chain: list[DateMention], last_index: int) -> list[int]:
-        """Indices of the mentions joined by "et" ending at `last_index` ("samedi et dimanche")."""
+        """Indices of the mentions listed together ending at `last_index` ("samedi et dimanche")."""
         picked = [last_index]
         k = last_index
         while k > 0:
             gap = nt.words(chain[k - 1].last, chain[k].first)
-            if gap == ["et"]:
+            if gap in _LIST_GAPS:
                 picked.insert(0, k - 1)
                 k -= 1
             else:
                 break
-        return picked
+        return _listed(nt, [chain[i] for i in picked], picked)
+
+    def _day_list(self, nt: NormalizedText, mentions: list[DateMention]) -> list[DateMention]:
+        """The days listed from the first of `mentions` on ("le 30 et le 31", "jeudi, vendredi et samedi")."""
+        mentions = corrected_days(nt, mentions)
+        chain = [mentions[0]]
+        for m in mentions[1:]:
+            if nt.words(chain[-1].last, m.first) in _LIST_GAPS:
+                chain.append(m)
+            else:
+                break
+        return _listed(nt, chain, chain)
 
     def _dates_for(
         self,
@@ -530,11 +588,17 @@ class RuleBasedExtractor:
         resolved_leading: list[date | None],
         morph: Morphology,
         next_clause: Clause | None = None,
+        carries: bool = True,
     ) -> tuple[list[date | None], bool]:
+        """The day(s) of a step: said in its clause, or (when `carries`) the day said before it."""
         words = nt.norms
         local_after: list[DateMention] = []
         # a day said up front wins over one said later, unless it is a week-end to be made precise
         precise_lead = any(not m.weekend and m.kind is not MentionKind.NO_DAY for m in clause.leading)
+        if precise_lead and _against_tense(resolved_leading, direction, today):
+            # "(…appelée) hier, du coup j'ai un entretien le 5": a day before the clause that its tense
+            # contradicts belongs to what came before; the day said with the activity wins
+            precise_lead = False
         for m in clause.local:
             if m.first < trig.last:
                 continue
@@ -553,12 +617,7 @@ class RuleBasedExtractor:
                 if next_clause.local[0].first <= next_clause.first + 3:
                     local_after = [next_clause.local[0]]
         if local_after:
-            chain = [local_after[0]]
-            for m in local_after[1:]:
-                if nt.words(chain[-1].last, m.first) == ["et"]:
-                    chain.append(m)
-                else:
-                    break
+            chain = self._day_list(nt, local_after)
             values = [
                 self._resolve(m, self._infinitive_direction(nt, morph, m, direction), today, running_value)
                 for m in chain
@@ -575,9 +634,9 @@ class RuleBasedExtractor:
         if clause.leading:
             indices = self._coordinated(nt, clause.leading, len(clause.leading) - 1)
             return [resolved_leading[i] for i in indices], True
-        if running is None:
+        if running is None or running_value is None or not carries:
             return [None], False
-        return [running_value], running_value is not None
+        return [running_value], True
 
     @staticmethod
     def _infinitive_direction(
@@ -682,6 +741,12 @@ class RuleBasedExtractor:
         durations = find_durations(nt, first, last)
         return durations[0].minutes if durations else None
 
+    def _repeats_previous(self, words: list[str], clause: Clause, clause_text: str) -> bool:
+        """ "et vendredi aussi", "jeudi j'y retourne": the previous step again (rules decide these)."""
+        if clause.leading and self._is_ellipsis(words, clause):
+            return True
+        return bool((clause.leading or clause.local) and grammar.RETURN.search(clause_text))
+
     @staticmethod
     def _is_ellipsis(words: list[str], clause: Clause) -> bool:
         head = words[clause.leading[-1].last : min(clause.last, clause.leading[-1].last + 2)]
@@ -699,11 +764,13 @@ class RuleBasedExtractor:
         pourquoi, quoi = demarche_codes(draft.kind, phrase)
         comment = comment_code(quoi, phrase, (org.type for org in draft.organizations))
         day = draft.dates[0] if draft.dates else None
-        confidence = (
-            0.55
-            + (0.2 if draft.explicit_date or day is None else 0.0)
-            + (0.1 if draft.organizations else 0.0)
-        )
+        confidence = draft.confidence
+        if confidence is None:
+            confidence = (
+                0.55
+                + (0.2 if draft.explicit_date or day is None else 0.0)
+                + (0.1 if draft.organizations else 0.0)
+            )
         return ExtractedStep(
             category=draft.category,
             kind=draft.kind,

@@ -189,7 +189,7 @@ COMMITMENT = re.compile(
 )
 MENTION_ONLY = re.compile(r"parle (?:de|d|du|des)(?: la| le| l| mon| ma| mes| une| un| des| cette| ce)?$")
 START_WORDS = re.compile(r"\b(?:commence|commencer|debute|demarre|a lieu|aura lieu)\b")
-ELLIPSIS = frozenset({"aussi", "pareil", "egalement", "encore", "idem"})
+ELLIPSIS = frozenset({"aussi", "pareil", "egalement", "encore", "idem", "rebelote", "bis"})
 CORRECTION = frozenset({"non", "enfin", "plutot", "pardon", "attends"})
 BACK_REFERENCE = re.compile(
     r"(?:^| )(?:la bas|y suis|y retourne|y suis retourne|j y|y ai|y etais|chez eux|avec eux|chez elle|chez lui)(?: |$)"

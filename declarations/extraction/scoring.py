@@ -161,3 +161,35 @@ def score(gold: Mapping[str, Mapping[str, Any]], pred: Mapping[str, Mapping[str,
     result.attribute_support = dict(attr_n)
     result.f1_per_category = cats
     return result
+
+
+def date_accuracy(gold: Mapping[str, Mapping[str, Any]], pred: Mapping[str, Mapping[str, Any]]) -> tuple[float, int]:
+    """Share of steps found (same category, kind preferred, dates ignored) whose date is also right.
+
+    Step F1 counts a wrong date as a missed step plus a spurious one; this tells how much of that
+    comes from dates alone. Returns (accuracy, number of pairs).
+    """
+    right = total = 0
+    for did, g in gold.items():
+        gs: Sequence[Step] = g["steps"]
+        ps: Sequence[Step] = (pred.get(did) or {}).get("steps") or []
+        used_gold: set[int] = set()
+        used_pred: set[int] = set()
+        # same category and date first, then same category and kind, then the category alone
+        for rank in (0, 1, 2):
+            for pi, p in enumerate(ps):
+                if pi in used_pred:
+                    continue
+                for gi, s in enumerate(gs):
+                    if gi in used_gold or s["category"] != p.get("category"):
+                        continue
+                    if rank == 0 and s.get("date") != p.get("date"):
+                        continue
+                    if rank == 1 and s.get("kind") != p.get("kind"):
+                        continue
+                    used_gold.add(gi)
+                    used_pred.add(pi)
+                    total += 1
+                    right += s.get("date") == p.get("date")
+                    break
+    return (right / total if total else 0.0), total

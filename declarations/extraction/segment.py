@@ -111,6 +111,10 @@ def segment(
         while k > 0 and not nt.tokens[k].sentence_start:
             previous = k - 1
             if words[previous] in CONNECTORS or words[previous] == "finalement":
+                if crossed and nt.tokens[previous].comma_before and _ends_a_day_list(nt, mention_of, previous):
+                    # "j'ai bossé jeudi, vendredi et samedi, et samedi c'était…": the list ends the
+                    # clause before; only the day after ", et" opens this one
+                    break
                 k = previous
             elif previous in mention_of:
                 crossed.append(mention_of[previous])
@@ -198,6 +202,18 @@ def _split_dated_triggers(words: list[str], clauses: list[Clause]) -> list[Claus
             pieces[-1:] = [head, tail]
         out.extend(pieces)
     return out
+
+
+def _ends_a_day_list(nt: NormalizedText, mention_of: dict[int, DateMention], k: int) -> bool:
+    """Tokens before `k` are days said after a verb phrase, in the same sentence ("bossé jeudi, vendredi")."""
+    j = k - 1
+    if j not in mention_of:
+        return False
+    while j >= 0 and (j in mention_of or nt.norms[j] == "et"):
+        if nt.tokens[j].sentence_start:
+            return False
+        j = mention_of[j].first - 1 if j in mention_of else j - 1
+    return j >= 0 and nt.norms[j] not in CONNECTORS
 
 
 def _noun_subject_at(nt: NormalizedText, morph: Morphology, i: int) -> bool:

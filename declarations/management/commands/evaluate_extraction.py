@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from declarations.extraction import get_extractor
-from declarations.extraction.io import TEXT_FIELDS, InputError, extract_records, read_jsonl
+from declarations.extraction import MODES, build_extractor
+from declarations.extraction.evaluation import read_records
+from declarations.extraction.io import TEXT_FIELDS, InputError, extract_records
 from declarations.extraction.scoring import Score, score
 
 
@@ -27,14 +28,24 @@ class Command(BaseCommand):
         parser.add_argument("--dataset", required=True, type=Path)
         parser.add_argument("--text-field", default="text", choices=TEXT_FIELDS)
         parser.add_argument("--no-errors", action="store_true", help="do not list missed and spurious steps")
+        parser.add_argument("--mode", choices=MODES, help="rules, learned or combined (default: EXTRACTOR_MODE)")
+        parser.add_argument("--models", type=Path, help="trained clause models (default: the shipped ones)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         dataset = Path(options["dataset"])
         if not dataset.is_file():
             raise CommandError(f"No such dataset: {dataset}")
         try:
-            records = list(read_jsonl(dataset))
-            extractor = get_extractor()
+            records = read_records(dataset)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            models = None
+            if options["models"]:
+                from declarations.extraction.learned import load_models
+
+                models = load_models(options["models"])[options["mode"]]
+            extractor = build_extractor(options["mode"], models=models)
             predictions = {
                 r["id"]: r for r in extract_records(extractor, records, options["text_field"], sys.stderr)
             }
