@@ -14,6 +14,8 @@ from declarations.extraction.segment import Trigger
 
 # Kinds that take one step per employer named ("chez Aldi, et puis aussi chez Casino").
 SPLIT_KINDS = frozenset({"candidature", "entretien_embauche", "emploi", "recherche_alternance"})
+# Searches: one step per site named together ("sur Indeed et HelloWork").
+SEARCH_KINDS = frozenset({"recherche_offres", "recherche_logement", "recherche_stage"})
 _EMPLOYER_TYPES = frozenset(
     {OrgType.EMPLOYER, OrgType.INTERIM, OrgType.LOCAL, OrgType.PUBLIC, OrgType.ASSOCIATION}
 )
@@ -93,9 +95,16 @@ def pick_orgs(trig: Trigger, span_orgs: list[OrgMention], words: list[str]) -> l
             if distinct:
                 return distinct
         return employers[:1]
-    if trig.kind in {"recherche_offres", "recherche_logement", "recherche_stage"}:
+    if trig.kind in SEARCH_KINDS:
         sites = [o for o in span_orgs if o.type in {OrgType.JOB_SITE, OrgType.HOUSING_SITE, OrgType.PUBLIC}]
-        return (sites or span_orgs)[:1]
+        chosen = sites or span_orgs
+        # "sur Indeed et HelloWork", "sur SeLoger + Leboncoin": one search per site named together
+        listed = chosen[:1]
+        for org in chosen[1:]:
+            if org.name in {o.name for o in listed} or not _coordinated_orgs(words, listed[-1], org):
+                break
+            listed.append(org)
+        return listed
     if trig.kind == "rendez_vous_conseiller":
         public = [o for o in span_orgs if o.type is OrgType.PUBLIC]
         return (public or span_orgs)[:1]

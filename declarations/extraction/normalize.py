@@ -21,8 +21,9 @@ from pathlib import Path
 from text_to_num import alpha2digit
 
 # Word tokens: runs of letters or runs of digits ("6h30" → "6", "h", "30").
-_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|[.!?;…]")
-_SENTENCE_PUNCT = frozenset(".!?;…")
+_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|[.!?;…]|\n")
+# A line break ends a sentence too: typed notes are often lists, one item a line.
+_SENTENCE_PUNCT = frozenset(".!?;…\n")
 
 _NUMBER_WORDS = frozenset(
     "zero un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
@@ -214,8 +215,8 @@ def normalize(original: str) -> NormalizedText:
     previous_end = 0
     for word, start, end in merged:
         gap = original[previous_end:start]
-        if "," in gap:
-            comma = True
+        if "," in gap or ":" in gap or " - " in gap or "+" in gap:
+            comma = True  # "Lundi : atelier CV", "SeLoger + Leboncoin": a pause, like a comma
         if word in _SENTENCE_PUNCT:
             sentence_start = True
             previous_end = end

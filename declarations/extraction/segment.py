@@ -117,8 +117,11 @@ def segment(
                     break
                 k = previous
             elif previous in mention_of:
-                crossed.append(mention_of[previous])
-                k = mention_of[previous].first
+                mention = mention_of[previous]
+                if _closes_previous_clause(nt, morph, mention):
+                    break  # "je le repasse le 3, ma mère peut m'emmener": the day is the verb's
+                crossed.append(mention)
+                k = mention.first
             elif (
                 previous in duration_of
                 and duration_of[previous].first - 1 in mention_of
@@ -202,6 +205,17 @@ def _split_dated_triggers(words: list[str], clauses: list[Clause]) -> list[Claus
             pieces[-1:] = [head, tail]
         out.extend(pieces)
     return out
+
+
+def _closes_previous_clause(nt: NormalizedText, morph: Morphology, mention: DateMention) -> bool:
+    """A day said right after a verb, then a comma, completes that verb's clause."""
+    before, after = mention.first - 1, mention.last
+    if before < 0 or after >= len(nt) or not nt.tokens[after].comma_before:
+        return False
+    first = nt.tokens[mention.first]
+    if first.sentence_start or first.comma_before or nt.norms[before] in CONNECTORS:
+        return False
+    return morph.morphs[before].pos in {"VERB", "AUX"} or nt.norms[before] in _PREPOSITIONS
 
 
 def _ends_a_day_list(nt: NormalizedText, mention_of: dict[int, DateMention], k: int) -> bool:
