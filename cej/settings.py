@@ -282,7 +282,7 @@ SPEECH_DOMAIN_PROMPT = env_str(
 
 # --- Declarations -----------------------------------------------------------------------------------
 # How steps are found (declarations/extraction/__init__.py build_extractor): rules, learned or combined.
-EXTRACTOR_MODE = env_choice("EXTRACTOR_MODE", "rules", ("rules", "learned", "combined"))
+EXTRACTOR_MODE = env_choice("EXTRACTOR_MODE", "combined", ("rules", "learned", "combined"))
 DEFAULT_WEEKLY_TARGET_HOURS = 15
 
 # --- Privacy (RGPD) ---------------------------------------------------------------------------------

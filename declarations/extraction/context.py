@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from declarations.extraction.dates import DateMention, Direction
+from declarations.extraction.drafts import Draft
 from declarations.extraction.grammar import Morphology
 from declarations.extraction.lexicon import OrgMention
 from declarations.extraction.normalize import NormalizedText
@@ -28,6 +29,9 @@ class NoteContext:
     rule_directions: list[Direction] = field(default_factory=list)
     rule_triggers: list[Trigger | None] = field(default_factory=list)
     rule_steps: list[bool] = field(default_factory=list)
+    # what a learned decider predicted for each clause, kept with the note (never keyed by id(): ids
+    # of freed notes are reused)
+    predictions: dict[tuple[str, int], Any] = field(default_factory=dict)
 
 
 class StepDecider(Protocol):
@@ -39,7 +43,9 @@ class StepDecider(Protocol):
 
     def decide(self, ctx: NoteContext, index: int, trigger: Trigger | None, rule_step: bool) -> Trigger | None: ...
 
-    def confidence(self, ctx: NoteContext, index: int, trigger: Trigger) -> float | None: ...
+    def confidence(self, ctx: NoteContext, index: int, trigger: Trigger, draft: Draft) -> float | None:
+        """How likely the step is right (None: the extractor's own estimate)."""
+        ...
 
     def carries(self, ctx: NoteContext, index: int) -> bool:
         """Whether a clause without a day of its own takes the day said before it."""
@@ -57,7 +63,7 @@ class RuleDecider:
     def decide(self, ctx: NoteContext, index: int, trigger: Trigger | None, rule_step: bool) -> Trigger | None:
         return trigger if rule_step else None
 
-    def confidence(self, ctx: NoteContext, index: int, trigger: Trigger) -> float | None:
+    def confidence(self, ctx: NoteContext, index: int, trigger: Trigger, draft: Draft) -> float | None:
         return None
 
     def carries(self, ctx: NoteContext, index: int) -> bool:

@@ -200,7 +200,7 @@ _MONTH_INDEX = {name: i + 1 for i, name in enumerate(MONTHS)}
 _AFTER_BARE_DAY = frozenset(
     "j je on il elle ils elles nous donc et non enfin c ca au a matin soir apres dans pour y voila alors "
     "hier aujourd demain du coup ou".split()
-)
+) | frozenset(WEEKDAYS)  # "le 23 mardi": a day said twice
 _SKIP_BEFORE = (("jusqu", "a"), ("depuis",), ("tous", "les"), ("chaque",), ("jusqu", "au"))
 
 

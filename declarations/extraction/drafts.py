@@ -37,6 +37,7 @@ class Draft:
     duration: int | None = None
     explicit_date: bool = False
     confidence: float | None = None  # the learned layer's, when it decided the step
+    signals: tuple[str, ...] = ()  # what that confidence was read from (learned.confidence_signals)
 
 
 def orgs_within(orgs: list[OrgMention], first: int, last: int) -> list[OrgMention]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from declarations.extraction.types import StepExtractor
 CORPUS_DIR = Path(settings.BASE_DIR) / "corpus"
 LOCKED_TEST = CORPUS_DIR / "test.jsonl.gz"
 SPLITS = {"train": CORPUS_DIR / "train.jsonl", "dev": CORPUS_DIR / "dev.jsonl"}
+# The programme's own 90 dev notes (read-only, beside the repository): trained on too, never copied here.
+SHARED_DEV = Path(os.environ.get("SHARED_DIR", Path(settings.BASE_DIR).parent / "shared")) / "datasets" / "declarations-dev.jsonl"
 
 
 @dataclass(frozen=True)

@@ -37,19 +37,7 @@ from declarations.extraction.lexicon import OrgMatcher, OrgMention, OrgType
 from declarations.extraction.normalize import NormalizedText, normalize
 from declarations.extraction.numbers import find_durations, find_quantities
 from declarations.extraction.rome import RomeIndex, default_index
-from declarations.extraction.rules import (
-    ADMIN_WORDS,
-    ALTERNANCE_WORDS,
-    COUNSELLOR_WORDS,
-    DISCOVERY_PURPOSE,
-    DISCOVERY_WORDS,
-    FORMATION_SEARCH_VERBS,
-    HOUSING_WORDS,
-    MEDICAL_WORDS,
-    SCHOOL_WORDS,
-    STAGE_WORDS,
-    demarche_codes,
-)
+from declarations.extraction.rules import demarche_codes, override_kind
 from declarations.extraction.segment import Clause, Trigger, find_triggers, segment
 from declarations.extraction.types import ExtractedStep
 
@@ -119,8 +107,14 @@ class RuleBasedExtractor:
 
     def steps(self, ctx: NoteContext, decider: StepDecider | None = None) -> list[ExtractedStep]:
         """The steps of an analysed note, decided by `decider` (default: this extractor's)."""
+        return [step for step, _ in self.steps_with_drafts(ctx, decider)]
+
+    def steps_with_drafts(
+        self, ctx: NoteContext, decider: StepDecider | None = None
+    ) -> list[tuple[ExtractedStep, Draft]]:
+        """Each step with the draft it was made from (training reads the drafts' confidence signals)."""
         drafts = merge(self._drafts(ctx, decider or self._decider))
-        return [self._to_step(ctx.nt, d) for d in drafts for d in expand(d)]
+        return [(self._to_step(ctx.nt, d), d) for d in drafts for d in expand(d)]
 
     # ── pipeline ────────────────────────────────────────────────────────────────────────────────
     def analyse(self, text: str, recorded_at: datetime) -> NoteContext | None:
@@ -178,6 +172,11 @@ class RuleBasedExtractor:
             rule_step = index not in consumed and ctx.rule_steps[index]
             repeats = main is None and bool(drafts) and self._repeats_previous(words, clause, clause_text)
             chosen = None if repeats or index in consumed else decider.decide(ctx, index, main, rule_step)
+            if chosen is None and rule_step and main is not None and drafts and drafts[-1].kind == main.kind:
+                if not clause.leading and not clause.local:
+                    # "j'ai cherché un stage, j'ai appelé trois garages": the same step said on; the
+                    # rules fold it into the one before, with its details (the count here)
+                    chosen = main
             if chosen is not None:
                 main = chosen
                 span_end = self._span_end(clauses, index, words)
@@ -219,7 +218,7 @@ class RuleBasedExtractor:
                     draft.organizations = draft.organizations or advised.organizations
                     draft.job = draft.job or advised.job
                 advised = None
-                draft.confidence = decider.confidence(ctx, index, main)
+                draft.confidence = decider.confidence(ctx, index, main, draft)
                 add(drafts, draft)
                 extra = self._starting_later(nt, clause, main, draft, direction, today)
                 if extra is not None:
@@ -409,34 +408,13 @@ class RuleBasedExtractor:
         return "pour" in before or "afin" in before
 
     def _contextual_kind(self, nt: NormalizedText, clause: Clause, trig: Trigger, context: str) -> Trigger:
+        """The trigger's kind as the words around it make it (rules.KIND_OVERRIDES)."""
         text = nt.phrase(clause.first, clause.last)
-        kind, category = trig.kind, trig.category
-        if trig.rule.kind == "rendez_vous_conseiller" and trig.rule.priority < 60:
-            if MEDICAL_WORDS.search(text):
-                category, kind = "SANTE", "rendez_vous_medical"
-            elif COUNSELLOR_WORDS.search(text):
-                pass
-            elif ADMIN_WORDS.search(text):
-                category, kind = "CITOYENNETE", "demarche_administrative"
-            elif HOUSING_WORDS.search(text):
-                category, kind = "LOGEMENT", "visite_logement"
-        elif kind in {"candidature", "recherche_offres"} and ALTERNANCE_WORDS.search(context + " " + text):
-            category, kind = "PROJET_PROFESSIONNEL", "recherche_alternance"
-        elif kind == "candidature" and STAGE_WORDS.search(context + " " + text):
-            category, kind = "EMPLOI", "recherche_stage"  # applying for an internship
-        elif kind == "recherche_offres" and HOUSING_WORDS.search(text):
-            category, kind = "LOGEMENT", "recherche_logement"
-        elif kind == "recherche_stage" and DISCOVERY_WORDS.search(text):
-            category, kind = "PROJET_PROFESSIONNEL", "immersion"
-        elif kind == "emploi" and trig.rule.priority < 50 and DISCOVERY_PURPOSE.search(text):
-            # starting somewhere "pour découvrir le métier" is a discovery period, not a job
-            category, kind = "PROJET_PROFESSIONNEL", "immersion"
-        elif kind == "formation" and FORMATION_SEARCH_VERBS.search(nt.phrase(clause.first, trig.first)):
-            category, kind = "FORMATION", "recherche_formation"
-        elif kind == "forum_emploi" and "portes ouvertes" in text and SCHOOL_WORDS.search(text):
-            category, kind = "FORMATION", "recherche_formation"
-        elif kind == "demarche_administrative" and re.search(r"\bapl\b", text):
-            category, kind = "LOGEMENT", "dossier_logement"
+        texts = {"clause": text, "context": context + " " + text, "before": nt.phrase(clause.first, trig.first)}
+        moved = override_kind(trig.rule, trig.kind, texts)
+        if moved is None:
+            return trig
+        category, kind = moved
         return replace(trig, category=category, kind=kind)
 
     def _is_step(self, nt: NormalizedText, clauses: list[Clause], index: int, trig: Trigger) -> bool:
@@ -765,11 +743,12 @@ class RuleBasedExtractor:
         comment = comment_code(quoi, phrase, (org.type for org in draft.organizations))
         day = draft.dates[0] if draft.dates else None
         confidence = draft.confidence
-        if confidence is None:
-            confidence = (
+        if confidence is None:  # the rules alone: a rough prior, not calibrated
+            confidence = min(
                 0.55
                 + (0.2 if draft.explicit_date or day is None else 0.0)
-                + (0.1 if draft.organizations else 0.0)
+                + (0.1 if draft.organizations else 0.0),
+                0.95,
             )
         return ExtractedStep(
             category=draft.category,
@@ -784,7 +763,7 @@ class RuleBasedExtractor:
             evidence=evidence,
             start=start,
             end=end,
-            confidence=round(min(confidence, 0.95), 2),
+            confidence=round(confidence, 2),
             demarche_pourquoi=pourquoi,
             demarche_quoi=quoi,
             demarche_comment=comment,

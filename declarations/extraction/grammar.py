@@ -162,7 +162,8 @@ class Morphology:
 NEGATIONS = frozenset({"pas", "jamais", "rien", "aucun", "aucune"})
 INTENT = re.compile(
     r"(?:^| )(?:devais|devait|voulais|voulait|voulu|voudrais|aimerais|pensais|comptais|esperais|avais prevu|avait prevu"
-    r"|il faudrait|faudrait|je pourrais|j aurais du|j allais|envie de)(?: |$)"
+    r"|il faudrait|faudrait|je pourrais|j aurais du|j allais|envie de|intention de|peut etre|prochainement"
+    r"|un de ces jours|un jour)(?: |$)"
 )
 CANCELLED = re.compile(
     r"\b(?:annul[a-z]*|decale[a-z]*|report[a-z]*|pas pu|pu pas|pas reussi|reussi pas|pas eu lieu|tombe a l eau"

@@ -15,7 +15,7 @@ is needed only to train them.
 
 from __future__ import annotations
 
-import math
+import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,11 +24,12 @@ import numpy as np
 from declarations.categories import CATEGORY_OF_KIND
 from declarations.extraction.context import NoteContext
 from declarations.extraction.dates import Direction, MentionKind
+from declarations.extraction.drafts import Draft
 from declarations.extraction.rules import TriggerRule
 from declarations.extraction.segment import Trigger
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "clause_models.npz"
-PARTS = ("kind", "direction", "carry")
+PARTS = ("kind", "direction", "carry", "confidence")
 NONE = "NONE"
 DONE, PLANNED = "done", "planned"
 _WEEKDAY_NAMES = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
@@ -215,20 +216,11 @@ class ClauseModels:
     direction: LinearModel  # done or planned
     with_rules: bool  # trained with the rules' conclusions among the features (combined mode)
     carry: LinearModel | None = None  # "carry" or "none": an undated clause inherits the day said before
-    calibration: list[tuple[float, float]] = field(default_factory=list)  # (raw, calibrated) knots
+    # "right" or "wrong": a step's chance to pair with a gold step, fitted on cross-validated outcomes
+    confidence: LinearModel | None = None
     thresholds: Thresholds = field(default_factory=lambda: Thresholds())
-
-    def calibrated(self, raw: float) -> float:
-        """Monotone piecewise-linear map of a raw step probability to observed precision."""
-        knots = self.calibration
-        if not knots:
-            return raw
-        if raw <= knots[0][0]:
-            return knots[0][1]
-        for (x0, y0), (x1, y1) in zip(knots, knots[1:], strict=False):
-            if raw <= x1:
-                return y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y1
-        return knots[-1][1]
+    # tells these models' predictions apart in a note's cache (unlike id(), never reused)
+    key: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
 
 def save_models(path: Path, models: dict[str, ClauseModels], meta: dict[str, str]) -> None:
@@ -240,11 +232,12 @@ def save_models(path: Path, models: dict[str, ClauseModels], meta: dict[str, str
                 continue
             features = sorted(lm.index, key=lm.index.__getitem__)
             arrays[f"{name}.{part}.classes"] = np.array(lm.classes)
-            arrays[f"{name}.{part}.features"] = np.array(features)
-            arrays[f"{name}.{part}.coef"] = lm.coef.astype(np.float32)
+            # one UTF-8 buffer of newline-separated names: a tenth of a fixed-width string array
+            arrays[f"{name}.{part}.features"] = np.frombuffer("\n".join(features).encode(), dtype=np.uint8)
+            # half precision: a linear model's scores move by < 1e-3, the file is half as large
+            arrays[f"{name}.{part}.coef"] = lm.coef.astype(np.float16)
             arrays[f"{name}.{part}.intercept"] = lm.intercept.astype(np.float32)
         arrays[f"{name}.with_rules"] = np.array([m.with_rules])
-        arrays[f"{name}.calibration"] = np.array(m.calibration or [(0.0, 0.0)], dtype=np.float32)
         t = m.thresholds
         arrays[f"{name}.thresholds"] = np.array([t.add, t.drop, t.relabel], dtype=np.float32)
     arrays["meta.keys"] = np.array(list(meta))
@@ -265,14 +258,14 @@ def load_models(path: Path = MODEL_PATH) -> dict[str, ClauseModels]:
                 if f"{name}.{part}.features" not in data.files:
                     parts[part] = None
                     continue
-                features = [str(f) for f in data[f"{name}.{part}.features"]]
+                raw = data[f"{name}.{part}.features"]
+                features = raw.tobytes().decode().split("\n") if raw.size else []
                 parts[part] = LinearModel(
                     classes=[str(c) for c in data[f"{name}.{part}.classes"]],
                     index={f: i for i, f in enumerate(features)},
                     coef=data[f"{name}.{part}.coef"].astype(np.float64),
                     intercept=data[f"{name}.{part}.intercept"].astype(np.float64),
                 )
-            knots = [(float(a), float(b)) for a, b in data[f"{name}.calibration"]]
             add, drop, relabel = (round(float(v), 4) for v in data[f"{name}.thresholds"])
             kind, direction = parts["kind"], parts["direction"]
             assert kind is not None and direction is not None
@@ -280,8 +273,8 @@ def load_models(path: Path = MODEL_PATH) -> dict[str, ClauseModels]:
                 kind=kind,
                 direction=direction,
                 carry=parts["carry"],
+                confidence=parts["confidence"],
                 with_rules=bool(data[f"{name}.with_rules"][0]),
-                calibration=[] if knots == [(0.0, 0.0)] else knots,
                 thresholds=Thresholds(add=add, drop=drop, relabel=relabel),
             )
     return out
@@ -330,18 +323,15 @@ class LearnedDecider:
         self.combined = combined
         self.thresholds = thresholds or models.thresholds
         self.name = "combined" if combined else "learned"
-        self._cache: dict[tuple[int, int], tuple[dict[str, float], dict[str, float]]] = {}
 
     def _predict(self, ctx: NoteContext, index: int) -> tuple[dict[str, float], dict[str, float]]:
-        key = (id(ctx), index)
-        cached = self._cache.get(key)
-        if cached is None or len(self._cache) > 4096:
-            if len(self._cache) > 4096:
-                self._cache.clear()
+        key = (self.models.key, index)
+        cached = ctx.predictions.get(key)
+        if cached is None:
             features = clause_features(ctx, index, with_rules=self.models.with_rules)
             cached = (self.models.kind.probabilities(features), self.models.direction.probabilities(features))
-            self._cache[key] = cached
-        return cached
+            ctx.predictions[key] = cached
+        return cached  # type: ignore[no-any-return]
 
     def directions(self, ctx: NoteContext) -> list[Direction]:
         out = []
@@ -376,16 +366,51 @@ class LearnedDecider:
         features = clause_features(ctx, index, with_rules=self.models.with_rules) + carry_features(ctx, index)
         return self.models.carry.probabilities(features).get("carry", 1.0) >= 0.5
 
-    def confidence(self, ctx: NoteContext, index: int, trigger: Trigger) -> float | None:
+    def confidence(self, ctx: NoteContext, index: int, trigger: Trigger, draft: Draft) -> float | None:
         kinds, directions = self._predict(ctx, index)
-        raw = kinds.get(trigger.kind, 0.0) if trigger.kind in kinds else 1.0 - kinds.get(NONE, 0.0)
-        certainty = max(directions.values()) if directions else 1.0
-        return round(self.models.calibrated(raw * certainty), 3)
+        signals = confidence_signals(ctx, index, trigger, draft, kinds, directions)
+        draft.signals = tuple(signals)
+        if self.models.confidence is None:
+            return kinds.get(trigger.kind, 1.0 - kinds.get(NONE, 0.0)) * max(directions.values())
+        return self.models.confidence.probabilities(signals).get("right", 0.0)
+
+
+def _bucket(value: float, width: float = 0.1) -> str:
+    return f"{min(int(value / width), int(1 / width) - 1) * width:.1f}"
+
+
+def confidence_signals(
+    ctx: NoteContext,
+    index: int,
+    trigger: Trigger,
+    draft: Draft,
+    kinds: dict[str, float],
+    directions: dict[str, float],
+) -> list[str]:
+    """What a step's chance of being right is read from: how sure the models were, where its day
+    came from, whether the rules agreed, how it was split."""
+    clause = ctx.clauses[index]
+    raw = kinds.get(trigger.kind, 1.0 - kinds.get(NONE, 0.0))
+    signals = ["bias", f"kind_p={_bucket(raw)}", f"tense_p={_bucket(max(directions.values()))}"]
+    signals.append(f"none_p={_bucket(kinds.get(NONE, 0.0))}")
+    days = [d for d in draft.dates if d is not None]
+    if not days:
+        signals.append("date=none")
+    elif clause.leading or clause.local:
+        signals.append("date=own")
+    else:
+        signals.append("date=carried")
+    if len(draft.dates) > 1:
+        signals.append("days>1")
+    signals.append(f"orgs={min(len(draft.organizations), 2)}")
+    rule = ctx.rule_triggers[index]
+    agrees = rule is not None and ctx.rule_steps[index] and rule.kind == trigger.kind
+    signals.append("rules_agree" if agrees else "rules_silent" if rule is None else "rules_differ")
+    signals.append(f"category={trigger.category}")
+    if not ctx.cased:
+        signals.append("lowercase_text")
+    return signals
 
 
 def _with_kind(trigger: Trigger, kind: str) -> Trigger:
     return replace(trigger, kind=kind, category=CATEGORY_OF_KIND[kind])
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))

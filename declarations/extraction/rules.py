@@ -21,10 +21,11 @@ class TriggerRule:
     kind: str
     pattern: re.Pattern[str]
     priority: int
+    name: str = ""  # for the rules a kind override refers to ("appointment", "start")
 
 
-def _rule(category: str, kind: str, priority: int, pattern: str) -> TriggerRule:
-    return TriggerRule(category, kind, re.compile(pattern), priority)
+def _rule(category: str, kind: str, priority: int, pattern: str, name: str = "") -> TriggerRule:
+    return TriggerRule(category, kind, re.compile(pattern), priority, name)
 
 
 RULES: list[TriggerRule] = [
@@ -105,6 +106,7 @@ RULES: list[TriggerRule] = [
         25,
         r"(?:je|j|ai|a) (?:commence|debute|demarre)(?= (?:a|au|chez|le|la|l|lundi|mardi|mercredi|jeudi|vendredi"
         r"|samedi|dimanche|demain|ce|cette|mon|ma|en|comme|\d))|premier jour|premiere journee",
+        name="start",
     ),
     _rule(
         "EMPLOI",
@@ -160,7 +162,7 @@ RULES: list[TriggerRule] = [
         r"|simulation d entretien|entretien individuel",
     ),
     # generic appointment: the kind comes from the words around it (see APPOINTMENT_CONTEXT)
-    _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 56, r"rendez vous|rdv"),
+    _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 56, r"rendez vous|rdv", name="appointment"),
     # ── FORMATION ───────────────────────────────────────────────────────────────────────────────
     _rule(
         "FORMATION",
@@ -329,6 +331,77 @@ FORMATION_SEARCH_VERBS = re.compile(
 SCHOOL_WORDS = re.compile(
     r"\b(?:lycee|cfa|ecole|cap|bts|bac|formation|formations|ifsi|ifas|iut|fac|universite|campus)\b"
 )
+
+@dataclass(frozen=True)
+class KindOverride:
+    """A named rule that moves a step to another kind from the words around its trigger.
+
+    `kinds` (or `rule`: a TriggerRule's name) says which triggers it applies to; `words` must occur in
+    `where` — "clause", "context" (the previous clause and this one) or "before" (the clause up to the
+    trigger). `to` is the new (category, kind), or None to keep the trigger's and stop looking. The
+    first override that applies wins.
+    """
+
+    name: str
+    words: re.Pattern[str]
+    to: tuple[str, str] | None
+    kinds: frozenset[str] = frozenset()
+    rule: str = ""
+    where: str = "clause"
+
+
+KIND_OVERRIDES: tuple[KindOverride, ...] = (
+    KindOverride("appointment with a doctor", MEDICAL_WORDS, ("SANTE", "rendez_vous_medical"), rule="appointment"),
+    KindOverride("appointment with a counsellor", COUNSELLOR_WORDS, None, rule="appointment"),
+    KindOverride("appointment at an office", ADMIN_WORDS, ("CITOYENNETE", "demarche_administrative"), rule="appointment"),
+    KindOverride("appointment for a flat", HOUSING_WORDS, ("LOGEMENT", "visite_logement"), rule="appointment"),
+    KindOverride(
+        "application for an apprenticeship",
+        ALTERNANCE_WORDS,
+        ("PROJET_PROFESSIONNEL", "recherche_alternance"),
+        kinds=frozenset({"candidature", "recherche_offres"}),
+        where="context",
+    ),
+    KindOverride(
+        "application for an internship", STAGE_WORDS, ("EMPLOI", "recherche_stage"),
+        kinds=frozenset({"candidature"}), where="context",
+    ),
+    KindOverride(
+        "search for a flat", HOUSING_WORDS, ("LOGEMENT", "recherche_logement"), kinds=frozenset({"recherche_offres"})
+    ),
+    KindOverride(
+        "discovery internship", DISCOVERY_WORDS, ("PROJET_PROFESSIONNEL", "immersion"),
+        kinds=frozenset({"recherche_stage"}),
+    ),
+    # starting somewhere "pour découvrir le métier" is a discovery period, not a job
+    KindOverride("starting to discover a trade", DISCOVERY_PURPOSE, ("PROJET_PROFESSIONNEL", "immersion"), rule="start"),
+    KindOverride(
+        "looking for a training", FORMATION_SEARCH_VERBS, ("FORMATION", "recherche_formation"),
+        kinds=frozenset({"formation"}), where="before",
+    ),
+    KindOverride(
+        "a school's open day", re.compile(r"portes ouvertes.*" + SCHOOL_WORDS.pattern + r"|" + SCHOOL_WORDS.pattern
+                                          + r".*portes ouvertes"),
+        ("FORMATION", "recherche_formation"), kinds=frozenset({"forum_emploi"}),
+    ),
+    KindOverride(
+        "housing aid at an office", re.compile(r"\bapl\b"), ("LOGEMENT", "dossier_logement"),
+        kinds=frozenset({"demarche_administrative"}),
+    ),
+)
+
+
+def override_kind(rule: TriggerRule, kind: str, texts: dict[str, str]) -> tuple[str, str] | None:
+    """The (category, kind) the first applicable override gives, or None to keep the trigger's."""
+    for override in KIND_OVERRIDES:
+        if override.rule and override.rule != rule.name:
+            continue
+        if override.kinds and kind not in override.kinds:
+            continue
+        if override.words.search(texts[override.where]):
+            return override.to
+    return None
+
 
 # Démarche codes of the France Travail catalogue (cej_referentiels.json, demarche_catalogue).
 DEMARCHE_CODES: dict[str, tuple[str, str | None]] = {

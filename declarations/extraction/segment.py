@@ -163,6 +163,8 @@ def segment(
             elliptical = following in grammar.ELLIPSIS and morph.morphs[i - 1].pos not in {"VERB", "AUX"}
             if elliptical or following == "rien" or _noun_subject_at(nt, morph, mention.last):
                 starts.add(walk_back(i))
+            elif _opens_verbless_line(nt, morph, mention):
+                starts.add(i)
     ordered = sorted(starts)
     clauses = [
         Clause(s, ordered[n + 1] if n + 1 < len(ordered) else len(words)) for n, s in enumerate(ordered)
@@ -205,6 +207,22 @@ def _split_dated_triggers(words: list[str], clauses: list[Clause]) -> list[Claus
             pieces[-1:] = [head, tail]
         out.extend(pieces)
     return out
+
+
+def _opens_verbless_line(nt: NormalizedText, morph: Morphology, mention: DateMention) -> bool:
+    """ "… ça s'est bien passé jeudi examen de français hier foot avec les gars": in a list told
+    without verbs (and, in a recogniser's text, without punctuation) a day followed by the thing done
+    opens a line of its own. A day after a preposition ("depuis lundi") or followed by one ("lundi
+    chez Lidl") stays where it is."""
+    first, last = mention.first, mention.last
+    if first == 0 or last >= len(nt) or nt.tokens[last].comma_before:
+        return False
+    if nt.norms[first - 1] in _PREPOSITIONS or nt.norms[first - 1] in {"depuis", "jusqu", "et", "ou"}:
+        return False
+    if morph.morphs[first - 1].pos in {"VERB", "AUX"}:
+        return False
+    following = morph.morphs[last]
+    return following.pos == "NOUN" or (following.pos == "VERB" and following.verb_form == "Inf")
 
 
 def _closes_previous_clause(nt: NormalizedText, morph: Morphology, mention: DateMention) -> bool:

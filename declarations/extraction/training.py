@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from declarations.extraction.context import NoteContext
+from declarations.extraction.extractor import RuleBasedExtractor
 from declarations.extraction.learned import (
     DONE,
     NONE,
@@ -33,7 +34,6 @@ from declarations.extraction.learned import (
 )
 from declarations.extraction.normalize import normalize
 from declarations.extraction.scoring import match
-from declarations.extraction.types import StepExtractor
 
 FIELDS = ("text", "asr_text")
 
@@ -200,29 +200,38 @@ def clause_accuracy(models: ClauseModels, examples: Examples) -> dict[str, float
     }
 
 
-def step_outcomes(extractor: StepExtractor, records: Iterable[dict[str, Any]], fields: Sequence[str] = FIELDS) -> list[tuple[float, bool]]:
-    """(confidence, correct) for every step the extractor gives: correct = paired with a gold step."""
-    out: list[tuple[float, bool]] = []
+@dataclass
+class Outcome:
+    confidence: float
+    correct: bool  # paired with a gold step by the scorer's matching
+    signals: tuple[str, ...]
+
+
+def step_outcomes(
+    extractor: RuleBasedExtractor, records: Iterable[dict[str, Any]], fields: Sequence[str] = FIELDS
+) -> list[Outcome]:
+    """Every step the extractor gives, with its confidence, its signals and whether it is right."""
+    out: list[Outcome] = []
     for record in records:
         recorded_at = datetime.fromisoformat(record["recorded_at"])
         for field_name in fields:
-            steps = [s.as_json() for s in extractor.extract(record[field_name], recorded_at=recorded_at)]
+            ctx = extractor.analyse(record[field_name], recorded_at)
+            pairs = [] if ctx is None else extractor.steps_with_drafts(ctx)
+            steps = [step.as_json() for step, _ in pairs]
             paired = {pi for pi, _ in match(record["steps"], steps)}
-            out += [(float(s["confidence"]), i in paired) for i, s in enumerate(steps)]
+            out += [
+                Outcome(float(step.confidence), i in paired, draft.signals)
+                for i, (step, draft) in enumerate(pairs)
+            ]
     return out
 
 
-def isotonic_knots(outcomes: list[tuple[float, bool]], points: int = 12) -> list[tuple[float, float]]:
-    """A monotone map raw confidence → observed precision, as a few (raw, calibrated) knots."""
-    from sklearn.isotonic import IsotonicRegression
-
-    if len(outcomes) < 20:
-        return []
-    raw = np.array([c for c, _ in outcomes])
-    hit = np.array([1.0 if ok else 0.0 for _, ok in outcomes])
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, hit)
-    xs = np.unique(np.quantile(raw, np.linspace(0, 1, points)))
-    return [(float(x), round(float(iso.predict([x])[0]), 4)) for x in xs]
+def fit_confidence(outcomes: list[Outcome], c: float = 1.0) -> LinearModel | None:
+    """P(right | signals), fitted on steps the models made on notes they were not trained on."""
+    usable = [o for o in outcomes if o.signals]
+    if len({o.correct for o in usable}) < 2:
+        return None
+    return _fit_linear([list(o.signals) for o in usable], ["right" if o.correct else "wrong" for o in usable], c)
 
 
 def folds(ids: Sequence[str], k: int, seed: int = 7) -> list[set[str]]:
@@ -231,11 +240,11 @@ def folds(ids: Sequence[str], k: int, seed: int = 7) -> list[set[str]]:
     return [set(unique[i::k]) for i in range(k)]
 
 
-def reliability_table(outcomes: list[tuple[float, bool]], bins: int = 10) -> list[dict[str, float]]:
+def reliability_table(outcomes: list[Outcome], bins: int = 10) -> list[dict[str, float]]:
     """Predicted vs observed precision per decile of confidence."""
     if not outcomes:
         return []
-    ordered = sorted(outcomes)
+    ordered = sorted((o.confidence, o.correct) for o in outcomes)
     size = len(ordered) / bins
     table = []
     for b in range(bins):
@@ -270,7 +279,7 @@ __all__ = [
     "clause_labels",
     "fit",
     "folds",
-    "isotonic_knots",
+    "fit_confidence",
     "reliability_table",
     "step_outcomes",
 ]

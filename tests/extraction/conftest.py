@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from declarations.extraction import get_extractor
+from declarations.extraction import build_extractor, get_extractor
 from declarations.extraction.types import ExtractedStep, StepExtractor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +25,17 @@ WEDNESDAY = datetime(2026, 10, 14, 18, 30, tzinfo=PARIS)
 
 @pytest.fixture(scope="session")
 def extractor() -> StepExtractor:
+    """The rule layer alone: the behaviour tests (dates, numbers, negation…) pin what the rules do.
+
+    The learned layer decides some of these cases differently in the product (it reads a present
+    tense in a weekly report as done, for instance); its quality is measured as figures on annotated
+    notes by the tests that take `product_extractor`."""
+    return build_extractor("rules")
+
+
+@pytest.fixture(scope="session")
+def product_extractor() -> StepExtractor:
+    """The extractor the pipeline uses (settings.EXTRACTOR_MODE, combined by default)."""
     return get_extractor()
 
 

@@ -22,11 +22,13 @@ def _f1(extractor, field: str, parity: int) -> float:  # type: ignore[no-untyped
     return score_notes(extractor, BLIND, field, keep=lambda note: int(note["id"][1:]) % 2 == parity).f1
 
 
+@pytest.mark.parametrize("which", ["extractor", "product_extractor"])
 @pytest.mark.parametrize("field", ["text", "asr_text"])
-def test_the_half_that_was_read_stays_fixed(extractor, field: str) -> None:  # type: ignore[no-untyped-def]
-    assert _f1(extractor, field, parity=1) >= 0.95
+def test_the_half_that_was_read_stays_fixed(which: str, field: str, request: pytest.FixtureRequest) -> None:
+    assert _f1(request.getfixturevalue(which), field, parity=1) >= 0.95
 
 
+@pytest.mark.parametrize("which", ["extractor", "product_extractor"])
 @pytest.mark.parametrize("field", ["text", "asr_text"])
-def test_the_held_out_half_does_not_regress(extractor, field: str) -> None:  # type: ignore[no-untyped-def]
-    assert _f1(extractor, field, parity=0) >= 0.80
+def test_the_held_out_half_does_not_regress(which: str, field: str, request: pytest.FixtureRequest) -> None:
+    assert _f1(request.getfixturevalue(which), field, parity=0) >= 0.80

@@ -13,7 +13,6 @@ import json
 import sys
 import tarfile
 from collections import Counter
-from pathlib import Path
 from types import ModuleType
 
 import pytest

@@ -17,9 +17,10 @@ from tests.extraction.conftest import score_notes
 FRESH = Path(__file__).resolve().parent / "data" / "fresh_notes.jsonl"
 
 
+@pytest.mark.parametrize("which", ["extractor", "product_extractor"])
 @pytest.mark.parametrize("field", ["text", "asr_text"])
-def test_fresh_notes_keep_a_high_step_f1(extractor, field: str) -> None:  # type: ignore[no-untyped-def]
-    result = score_notes(extractor, FRESH, field)
+def test_fresh_notes_keep_a_high_step_f1(which: str, field: str, request: pytest.FixtureRequest) -> None:
+    result = score_notes(request.getfixturevalue(which), FRESH, field)
     assert result.f1 >= 0.95, (result.as_dict(), result.missed, result.spurious)
     assert result.attribute_accuracy["kind"] >= 0.95
     assert result.attribute_accuracy["status"] >= 0.95

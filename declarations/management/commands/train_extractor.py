@@ -22,18 +22,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from declarations.extraction import load_spacy
 from declarations.extraction.context import NoteContext, RuleDecider, StepDecider
-from declarations.extraction.evaluation import SPLITS, read_records
+from declarations.extraction.evaluation import SHARED_DEV, SPLITS, read_records
 from declarations.extraction.extractor import RuleBasedExtractor
 from declarations.extraction.learned import MODEL_PATH, ClauseModels, LearnedDecider, Thresholds, save_models
 from declarations.extraction.scoring import score
 from declarations.extraction.training import (
     FIELDS,
+    Outcome,
     build_examples,
     clause_accuracy,
     file_digest,
     fit,
+    fit_confidence,
     folds,
-    isotonic_knots,
     reliability_table,
     step_outcomes,
 )
@@ -41,6 +42,19 @@ from declarations.extraction.training import (
 GRID_ADD = (0.45, 0.55, 0.65, 0.75, 0.85)
 GRID_DROP = (0.6, 0.7, 0.8, 0.9, 1.01)
 GRID_RELABEL = (0.5, 0.6, 0.7, 0.8, 1.01)
+
+
+def _shown(path: Path) -> str:
+    """A path as the README shows it: relative to the repository, or the shared folder's name."""
+    from django.conf import settings
+
+    resolved = Path(path).resolve()
+    for root, prefix in ((Path(settings.BASE_DIR), ""), (Path(settings.BASE_DIR).parent, "../")):
+        try:
+            return prefix + str(resolved.relative_to(root))
+        except ValueError:
+            continue
+    return str(path)
 
 
 class _Cached:
@@ -69,7 +83,10 @@ class Command(BaseCommand):
     help = "Train the extractor's clause models (learned and combined modes) on the corpus's train split."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--train", type=Path, action="append", help="training file(s); default corpus/train.jsonl")
+        parser.add_argument(
+            "--train", type=Path, action="append",
+            help="training file(s); default corpus/train.jsonl and the shared dev notes (../shared/datasets)",
+        )
         parser.add_argument("--dev", type=Path, default=SPLITS["dev"])
         parser.add_argument("--output", type=Path, default=MODEL_PATH)
         parser.add_argument("--c-kind", type=float, default=1.0, help="inverse L2 strength of the kind model")
@@ -77,7 +94,7 @@ class Command(BaseCommand):
         parser.add_argument("--folds", type=int, default=5, help="cross-validation folds for calibration")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        train_paths: list[Path] = options["train"] or [SPLITS["train"]]
+        train_paths: list[Path] = options["train"] or [SPLITS["train"], SHARED_DEV]
         for path in [*train_paths, options["dev"]]:
             if not Path(path).is_file():
                 raise CommandError(f"No such file: {path}")
@@ -109,7 +126,7 @@ class Command(BaseCommand):
         log(f"combined: thresholds {best[1]} (dev step F1 {best[0]:.3f})\n")
 
         for name, with_rules in (("learned", False), ("combined", True)):
-            outcomes: list[tuple[float, bool]] = []
+            outcomes: list[Outcome] = []
             for held_out in folds([r["id"] for r in train], options["folds"]):
                 part = [r for r in train if r["id"] not in held_out]
                 fold_model = fit(
@@ -121,7 +138,7 @@ class Command(BaseCommand):
                 fold_model.thresholds = models[name].thresholds
                 extractor = RuleBasedExtractor(nlp=base._nlp, decider=LearnedDecider(fold_model, combined=with_rules))
                 outcomes += step_outcomes(extractor, [r for r in train if r["id"] in held_out])
-            models[name].calibration = isotonic_knots(outcomes)
+            models[name].confidence = fit_confidence(outcomes)
             extractor = RuleBasedExtractor(nlp=base._nlp, decider=LearnedDecider(models[name], combined=with_rules))
             report[name]["reliability_dev"] = reliability_table(step_outcomes(extractor, dev))
             report[name]["dev_step_f1"] = dev_cache.f1(LearnedDecider(models[name], combined=with_rules))
@@ -131,10 +148,10 @@ class Command(BaseCommand):
         import sklearn
 
         meta = {
-            "trained_on": ", ".join(str(p) for p in train_paths),
+            "trained_on": ", ".join(_shown(p) for p in train_paths),
             "train_digest": file_digest(train_paths),
             "train_notes": str(len(train)),
-            "tuned_on": str(options["dev"]),
+            "tuned_on": _shown(Path(options["dev"])),
             "c_kind": str(c_kind),
             "c_direction": str(c_dir),
             "scikit_learn": sklearn.__version__,
