@@ -122,6 +122,9 @@ def segment(
                     break  # "je le repasse le 3, ma mère peut m'emmener": the day is the verb's
                 crossed.append(mention)
                 k = mention.first
+            elif (clock := _clock_time_ending_at(words, previous)) is not None and clock - 1 in mention_of:
+                # "demain à 14h j'ai rendez-vous": the hour said between the day and the verb
+                k = clock
             elif (
                 previous in duration_of
                 and duration_of[previous].first - 1 in mention_of
@@ -163,8 +166,12 @@ def segment(
             elliptical = following in grammar.ELLIPSIS and morph.morphs[i - 1].pos not in {"VERB", "AUX"}
             if elliptical or following == "rien" or _noun_subject_at(nt, morph, mention.last):
                 starts.add(walk_back(i))
-            elif _opens_verbless_line(nt, morph, mention):
+            elif _opens_verbless_line(nt, morph, mention) and mention.last not in in_mention:
                 starts.add(i)
+            elif _after_a_turn(nt, mention_of, mention):
+                # "… un rendez-vous chez le dentiste enfin ce matin j'ai débuté une immersion": a
+                # day after "enfin", "sinon", "puis"… opens what follows, in a text without punctuation
+                starts.add(i - 1)
     ordered = sorted(starts)
     clauses = [
         Clause(s, ordered[n + 1] if n + 1 < len(ordered) else len(words)) for n, s in enumerate(ordered)
@@ -207,6 +214,37 @@ def _split_dated_triggers(words: list[str], clauses: list[Clause]) -> list[Claus
             pieces[-1:] = [head, tail]
         out.extend(pieces)
     return out
+
+
+_TURNS = frozenset({"enfin", "sinon", "puis", "ensuite", "apres", "alors", "mais", "donc", "bref"})
+
+
+def _after_a_turn(nt: NormalizedText, mention_of: dict[int, DateMention], mention: DateMention) -> bool:
+    first = mention.first
+    if first < 2 or nt.norms[first - 1] not in _TURNS or nt.tokens[first - 1].sentence_start:
+        return False
+    if first - 2 in mention_of or mention.last in mention_of:
+        return False  # a list of days, or a correction of one ("lundi enfin mardi")
+    return mention.kind is not MentionKind.NO_DAY
+
+
+def _clock_time_ending_at(words: list[str], k: int) -> int | None:
+    """Start of "à 14h", "vers 9h30", "à 10 heures", "à midi" ending at token k, else None."""
+    for shape in (("a|vers", "#", "h|heures", "#"), ("a|vers", "#", "h|heures"), ("a|vers", "midi|minuit")):
+        start = k - len(shape) + 1
+        if start < 0:
+            continue
+        ok = True
+        for word, allowed in zip(words[start : k + 1], shape, strict=True):
+            if allowed == "#":
+                ok = word.isdigit()
+            else:
+                ok = word in allowed.split("|")
+            if not ok:
+                break
+        if ok:
+            return start
+    return None
 
 
 def _opens_verbless_line(nt: NormalizedText, morph: Morphology, mention: DateMention) -> bool:
