@@ -36,7 +36,7 @@ DEBUG = env_bool("DEBUG", False)
 # cookies, redirect, HSTS, one proxy hop trusted. On by default with DEBUG off; the embedded mode
 # (`make run`, plain HTTP on 127.0.0.1 only) turns it off.
 HTTPS = env_bool("HTTPS", not DEBUG)
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 # The key signs sessions and every JWT: whoever knows it can log in as anyone. Never a literal in the
 # code; from the environment, or (one host, SQLite: the embedded mode) a random key made once per
 # installation in var/secret_key, readable by its owner only. Hosts sharing a database must share the key.
@@ -106,6 +106,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded mode: web workers and the Celery worker write to one file. WAL lets readers go on
+    # while one writes; IMMEDIATE transactions take the write lock up front and wait for it (timeout
+    # in seconds) instead of failing with "database is locked" halfway through.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT_S", 20),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Session logins load the person with their role in one query (declarations/web/backends.py).

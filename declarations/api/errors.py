@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -38,10 +43,26 @@ def error_response(code: str, message: str, http_status: int, details: Any = Non
     return Response(body, status=http_status)
 
 
+def _body_error(exc: Exception) -> Response | None:
+    """A body Django or the JSON parser refuses to read: too large, too many fields or files, nested
+    too deep. These are the client's, so a 4xx in the one error shape, never a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        return error_response("request_too_large", _("La requête est trop volumineuse."), 413)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return error_response("too_many_fields", _("La requête contient trop de champs ou de fichiers."), 400)
+    if isinstance(exc, RecursionError):
+        return error_response("parse_error", _("La requête est mal formée."), 400)
+    return None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         set_rollback()
         return error_response(exc.code, exc.message, exc.status_code)
+    body = _body_error(exc)
+    if body is not None:
+        set_rollback()
+        return body
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -24,6 +24,17 @@ LIMIT = 256 * 1024  # SPEECH_MAX_UPLOAD_BYTES for these tests
 UPLOAD_CAP = LIMIT + 1024 * 1024  # plus the multipart allowance of cej/limits.py
 
 
+EDITORS = 20
+SEED = f"""
+import django; django.setup()
+from tests.factories import BeneficiaryFactory, CounsellorFactory, StepFactory
+counsellor = CounsellorFactory(user__username="conseiller")
+for n in range({EDITORS}):
+    jeune = BeneficiaryFactory(user__username=f"editeur{{n}}", counsellor=counsellor)
+    StepFactory(declaration__beneficiary=jeune)
+"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -41,7 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         HTTPS="false",
         NUM_PROXIES="0",
         PORT=str(port),
-        WEB_WORKERS="1",
+        WEB_WORKERS="2",
         SPEECH_MAX_UPLOAD_BYTES=str(LIMIT),
         UPLOAD_IDLE_TIMEOUT_S="1.5",
         DJANGO_SETTINGS_MODULE="cej.settings",
@@ -49,6 +60,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=300
     )
+    # 20 young people, each with a note waiting to be confirmed (for the concurrent editors test)
+    subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, timeout=300)
     process = subprocess.Popen(
         [str(ROOT / "scripts" / "serve-web.sh")], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -197,3 +210,39 @@ def test_a_malformed_content_length_is_a_400(server: int) -> None:
 
 def test_the_site_still_answers_after_all_of_this(server: int) -> None:
     assert http_get(server, "/healthz")[0] == 200
+
+
+def http_json(port: int, method: str, path: str, body: dict | None = None, token: str = "") -> tuple[int, dict]:
+    payload = json.dumps(body).encode() if body is not None else b""
+    headers = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    headers += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+    if token:
+        headers += f"Authorization: Bearer {token}\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(headers.encode() + b"\r\n" + payload)
+        status, _, raw = read_response(sock)
+    return status, json.loads(raw) if raw else {}
+
+
+def test_twenty_people_editing_at_once_on_the_embedded_database_meet_no_error(server: int) -> None:
+    # SQLite without WAL and a busy timeout answered "database is locked" (a 500) under such load.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def edit(n: int) -> list[int]:
+        status, tokens = http_json(server, "POST", "/api/v1/auth/token/", {"username": f"editeur{n}", "password": "demo1234"})
+        if status != 200:
+            return [status]
+        statuses = [status]
+        status, listing = http_json(server, "GET", "/api/v1/declarations/", token=tokens["access"])
+        statuses.append(status)
+        step = listing["results"][0]["steps"][0]["id"]
+        for count in (2, 3, 4):
+            status, _ = http_json(server, "PATCH", f"/api/v1/steps/{step}/", {"count": count}, token=tokens["access"])
+            statuses.append(status)
+        return statuses
+
+    with ThreadPoolExecutor(max_workers=EDITORS) as pool:
+        results = list(pool.map(edit, range(EDITORS)))
+
+    assert all(status == 200 for statuses in results for status in statuses), results
+    assert sum(len(statuses) for statuses in results) == EDITORS * 5
