@@ -302,8 +302,7 @@ def run(args: argparse.Namespace, services: Services, workdir: Path) -> int:
         SPEECH_MODEL_PATH=str(model),
         WHISPER_CPU_THREADS=str(args.whisper_threads),
         THROTTLE_UPLOADS="1000000/hour",
-        THROTTLE_LOGIN="100000/minute",
-        THROTTLE_LOGIN_IP="100000/minute",
+        LOGIN_MAX_FAILURES_PER_ADDRESS="100000",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

@@ -169,18 +169,22 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "declarations.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
-    # Per-user limits (per submitted username for login, plus a looser per-address one); a 429 carries
-    # Retry-After. Counts live in the cache below, shared by every web process.
+    # Uploads per person; a 429 carries Retry-After. Counts live in the cache below, shared by every web
+    # process. (Passwords: LOGIN_* below.)
     "DEFAULT_THROTTLE_RATES": {
         "uploads": env_str("THROTTLE_UPLOADS", "30/hour"),
-        "login": env_str("THROTTLE_LOGIN", "10/minute"),
-        "login_ip": env_str("THROTTLE_LOGIN_IP", "60/minute"),
     },
     # Proxies in front of the app (X-Forwarded-For entries to trust); 0 trusts none of them.
     "NUM_PROXIES": env_int("NUM_PROXIES", 1 if HTTPS else 0),
 }
 
-# Throttle counts must be shared by all gunicorn workers: Redis in production, files otherwise.
+# Password guessing (declarations/login_limits.py): failures counted per (account, address) and per
+# address over a window; nothing per account alone, so nobody can lock someone else out.
+LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 15 * 60)
+LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
+
+# Throttle counts must be shared by all web workers: Redis in production, files otherwise.
 CACHE_URL = env_str("CACHE_URL", "")
 CACHES: dict[str, dict[str, object]] = {
     "default": (

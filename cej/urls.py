@@ -3,9 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from declarations.login_limits import limit_password_guesses
 from declarations.web.login import ThrottledLoginView
 
 urlpatterns = [
+    # the admin's login page takes the same password-guessing limits as the staff page
+    path("admin/login/", limit_password_guesses(admin.site.login), name="admin-login"),
     path("admin/", admin.site.urls),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

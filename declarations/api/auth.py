@@ -1,4 +1,4 @@
-"""JWT for the app: login (throttled), and logout, which blacklists the refresh token."""
+"""JWT for the app: login (limited per address, never locking the account), refresh, and logout."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,11 +19,28 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from declarations.api.throttling import LoginAddressRateThrottle, LoginRateThrottle
+from declarations import login_limits
 
 
 class LoginApi(TokenObtainPairView):
-    throttle_classes = [LoginRateThrottle, LoginAddressRateThrottle]
+    """Tokens for the app. Failed passwords are counted per (account, address) and per address
+    (declarations/login_limits.py); a blocked address gets a 429 with Retry-After, the account is never
+    locked for anyone else."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data: Any = request.data
+        username = data.get("username") if hasattr(data, "get") else None
+        username = username if isinstance(username, str) else ""
+        wait = login_limits.blocked_for(request, username)
+        if wait is not None:
+            raise Throttled(wait=wait)
+        try:
+            response = super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            login_limits.record_failure(request, username)
+            raise
+        login_limits.record_success(request, username)
+        return response
 
 
 class IssuedTokenRefreshSerializer(TokenRefreshSerializer):

@@ -1,8 +1,8 @@
-"""Abuse limits. Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], counts from the cache."""
+"""Upload limits. Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], counts from the cache.
+
+Password guessing is limited by failures, not attempts: declarations/login_limits.py."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -30,25 +30,3 @@ class UploadRateThrottle(_SettingsRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # refused by authentication anyway
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
-
-
-class LoginRateThrottle(_SettingsRateThrottle):
-    """Password attempts per account, whatever address they come from."""
-
-    scope = "login"
-
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        data: Any = request.data
-        username = data.get("username") if hasattr(data, "get") else None
-        if not isinstance(username, str) or not username.strip():
-            return None  # the serializer answers 400
-        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:150]}
-
-
-class LoginAddressRateThrottle(_SettingsRateThrottle):
-    """Password attempts per address, looser: young people on one mobile network share addresses."""
-
-    scope = "login_ip"
-
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
