@@ -257,10 +257,21 @@ CELERY_TIMEZONE = TIME_ZONE
 # the longest note's processing time; the broker's visibility timeout must exceed it too.
 PIPELINE_STUCK_AFTER_S = env_int("PIPELINE_STUCK_AFTER_S", 30 * 60)
 PIPELINE_MAX_ATTEMPTS = env_int("PIPELINE_MAX_ATTEMPTS", 3)
+# Notes stored while the broker was down are sent by this sweep (the upload itself answered 202); the
+# grace period leaves the normal path, a message sent right after the commit, to finish first.
+PIPELINE_OUTBOX_EVERY_S = env_int("PIPELINE_OUTBOX_EVERY_S", 30)
+PIPELINE_OUTBOX_GRACE_S = env_int("PIPELINE_OUTBOX_GRACE_S", 10)
+# A broker that does not answer must not hold an upload for long: two quick retries, then the outbox.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECTION_TIMEOUT_S", 2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-stuck-declarations": {
         "task": "declarations.tasks.requeue_stuck_declarations",
         "schedule": env_int("PIPELINE_SWEEP_EVERY_S", 5 * 60),
+    },
+    "publish-unqueued-declarations": {
+        "task": "declarations.tasks.publish_unqueued",
+        "schedule": PIPELINE_OUTBOX_EVERY_S,
     },
 }
 

@@ -138,6 +138,9 @@ class Declaration(models.Model):
     transcribe_seconds = models.FloatField(null=True, blank=True)
     extract_seconds = models.FloatField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The outbox flag: set once the pipeline's message reached the broker. A note stored while the
+    # broker was down keeps it empty, and the minute sweep (tasks.publish_unqueued) sends it.
+    queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     processed_at = models.DateTimeField(null=True, blank=True)

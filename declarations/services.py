@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,8 @@ from declarations.extraction.demarches import codes_for_step
 from declarations.extraction.types import ExtractedStep
 from declarations.hours import category_hours, local_date
 from declarations.models import Beneficiary, Declaration, Review, Step
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -63,6 +66,9 @@ def create_declaration(
     """Store a note and queue it. Idempotent on (beneficiary, client_id): retries never duplicate."""
     existing = Declaration.objects.filter(beneficiary=beneficiary, client_id=client_id).first()
     if existing is not None:
+        if existing.status == Declaration.Status.RECEIVED and existing.queued_at is None:
+            # the phone retries a note whose message never reached the broker: send it now
+            transaction.on_commit(lambda: publish(existing.pk))
         return CreatedDeclaration(existing, created=False)
     if (audio is None) == (text is None):
         raise DomainError("invalid_payload", _("Envoyez soit une note vocale, soit un texte."))
@@ -99,9 +105,35 @@ def create_declaration(
 
 
 def _enqueue(declaration_id: int) -> None:
+    publish(declaration_id)
+
+
+def publish(declaration_id: int) -> bool:
+    """Send the note to the pipeline and mark it queued (the outbox flag, Declaration.queued_at).
+
+    The note is already safely stored: if the broker cannot be reached, the upload still succeeds,
+    the failure is logged in one line, and tasks.publish_unqueued sends it within a minute — the
+    phone is never answered 500 for a note that was kept.
+    """
     from declarations.tasks import process_declaration
 
-    process_declaration.delay(declaration_id)
+    try:
+        process_declaration.delay(declaration_id)
+    except Exception as exc:  # any broker or network error: the sweep will try again
+        logger.warning("declaration %s stored but not queued (%s: %s)", declaration_id, type(exc).__name__, exc)
+        return False
+    Declaration.objects.filter(pk=declaration_id).update(queued_at=timezone.now())
+    return True
+
+
+def unqueued_declarations(*, older_than_s: float) -> list[int]:
+    """Ids of notes stored but never sent to the pipeline (the broker was down), oldest first."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    return list(
+        Declaration.objects.filter(status=Declaration.Status.RECEIVED, queued_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
 
 
 def store_extracted_steps(*, declaration: Declaration, extracted: list[ExtractedStep]) -> list[Step]:

@@ -19,12 +19,27 @@ logger = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 def requeue_stuck_declarations() -> int:
     """Periodic sweep (celery beat): queue again what a lost message or a dead worker left behind."""
+    from declarations import services
+
     ids = pipeline.requeue_stuck(older_than_s=settings.PIPELINE_STUCK_AFTER_S)
     for declaration_id in ids:
-        process_declaration.delay(declaration_id)
+        services.publish(declaration_id)
     if ids:
         logger.warning("re-queued %d stuck declarations: %s", len(ids), ids)
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def publish_unqueued() -> int:
+    """Periodic sweep (celery beat, every PIPELINE_OUTBOX_EVERY_S): send the notes stored while the
+    broker was down. Returns how many were sent."""
+    from declarations import services
+
+    ids = services.unqueued_declarations(older_than_s=settings.PIPELINE_OUTBOX_GRACE_S)
+    sent = sum(services.publish(declaration_id) for declaration_id in ids)
+    if ids:
+        logger.warning("outbox: %d of %d unqueued declarations sent", sent, len(ids))
+    return sent
 
 
 @shared_task(ignore_result=True)

@@ -7,9 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from declarations import pipeline
+from declarations import pipeline, services
 from declarations.models import Declaration
-from declarations.tasks import process_declaration
 
 
 class Command(BaseCommand):
@@ -44,6 +43,6 @@ class Command(BaseCommand):
             if options["sync"]:
                 pipeline.process_declaration(declaration.pk)
             else:
-                process_declaration.delay(declaration.pk)
+                services.publish(declaration.pk)
             queued += 1
         self.stdout.write(f"{queued} declaration(s) reprocessed, {skipped} skipped")
