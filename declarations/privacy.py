@@ -238,6 +238,20 @@ def _requester_role(beneficiary: Beneficiary, requested_by: AbstractBaseUser | N
     )
 
 
+def _delete_sessions_of(user_id: int) -> int:
+    """Session rows (and their cached copies) that log this person in: a session stores the user's
+    id inside its encoded data, so each live one is decoded — erasures are rare, sessions few."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    deleted = 0
+    for session in Session.objects.filter(expire_date__gte=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
+            SessionStore(session_key=session.session_key).delete()
+            deleted += 1
+    return deleted
+
+
 def erase_beneficiary(*, beneficiary: Beneficiary, requested_by: AbstractBaseUser | None) -> ErasureRecord:
     """Delete a beneficiary, their account, declarations, steps, reviews and recordings.
 
@@ -269,6 +283,7 @@ def erase_beneficiary(*, beneficiary: Beneficiary, requested_by: AbstractBaseUse
                 content_type=ContentType.objects.get_for_model(model), object_id=str(object_id)
             ).delete()
         OutstandingToken.objects.filter(user=user).delete()
+        _delete_sessions_of(user.pk)
         # Cascades to the beneficiary, their declarations, steps and reviews (the deletion collector
         # goes through the base manager, so the reviews' append-only queryset does not stand in the way).
         # The report's roll-up forgets the person's weeks once, when everything is deleted.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -449,6 +450,18 @@ def overview_as_json(report: Overview) -> dict[str, object]:
     }
 
 
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^-?\d[\d\s\u202f]*(?:,\d+)?\s?%?$")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula (=, +, -, @ first: a name such as
+    "=HYPERLINK(…)" typed into a profile) is written with a leading quote; numbers are left alone."""
+    if isinstance(cell, str) and _FORMULA_START.match(cell) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
 def overview_as_csv(report: Overview) -> str:
     """A French spreadsheet export: semicolon-separated, decimal commas, one section per table."""
     buffer = io.StringIO()
@@ -457,7 +470,7 @@ def overview_as_csv(report: Overview) -> str:
     def section(title: str, header: Iterable[str], rows: Iterable[Iterable[object]]) -> None:
         writer.writerow([title])
         writer.writerow(list(header))
-        writer.writerows([list(row) for row in rows])
+        writer.writerows([[spreadsheet_safe(cell) for cell in row] for row in rows])
         writer.writerow([])
 
     median = report.median_review_hours
