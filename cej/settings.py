@@ -273,9 +273,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 
-# Processing longer than this (per attempt) is taken for lost and re-queued by the sweep. It must exceed
-# the longest note's processing time; the broker's visibility timeout must exceed it too.
-PIPELINE_STUCK_AFTER_S = env_int("PIPELINE_STUCK_AFTER_S", 30 * 60)
+# A note being processed is touched every PIPELINE_HEARTBEAT_S (pipeline._Heartbeat), so a note untouched
+# for PIPELINE_STUCK_AFTER_S lost its worker, whatever its length: the sweep queues it again.
+PIPELINE_HEARTBEAT_S = env_float("PIPELINE_HEARTBEAT_S", 30)
+PIPELINE_STUCK_AFTER_S = env_int("PIPELINE_STUCK_AFTER_S", 5 * 60)
+# A note queued but never started this long is taken for a message the broker lost (a flushed Redis):
+# longer than any backlog should be, so a long queue is not filled with copies.
+PIPELINE_QUEUED_LOST_AFTER_S = env_int("PIPELINE_QUEUED_LOST_AFTER_S", 6 * 3600)
 PIPELINE_MAX_ATTEMPTS = env_int("PIPELINE_MAX_ATTEMPTS", 3)
 # Notes stored while the broker was down are sent by this sweep (the upload itself answered 202); the
 # grace period leaves the normal path, a message sent right after the commit, to finish first.
@@ -287,7 +291,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-stuck-declarations": {
         "task": "declarations.tasks.requeue_stuck_declarations",
-        "schedule": env_int("PIPELINE_SWEEP_EVERY_S", 5 * 60),
+        "schedule": env_int("PIPELINE_SWEEP_EVERY_S", 60),
     },
     "publish-unqueued-declarations": {
         "task": "declarations.tasks.publish_unqueued",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,11 +55,46 @@ def _claim(declaration_id: int) -> Declaration | None:
         return declaration
 
 
+class _Heartbeat:
+    """While a note is processed, its updated_at is touched every PIPELINE_HEARTBEAT_S from a thread
+    of its own: a note whose heartbeat stopped (its worker was killed, whatever the broker) is found by
+    the sweep within PIPELINE_STUCK_AFTER_S, which can be minutes, not the longest note's duration."""
+
+    def __init__(self, declaration_id: int) -> None:
+        self.declaration_id = declaration_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{declaration_id}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.PIPELINE_HEARTBEAT_S):
+                Declaration.objects.filter(
+                    pk=self.declaration_id, status__in=Declaration.PROCESSING_STATUSES
+                ).update(updated_at=timezone.now())
+        except Exception:  # a heartbeat must never take the note down with it
+            logger.exception("heartbeat of declaration %s stopped", self.declaration_id)
+        finally:
+            connections.close_all()
+
+
 def process_declaration(declaration_id: int) -> str | None:
     """Run the pipeline once. Idempotent: a declaration past processing is left as it is."""
     declaration = _claim(declaration_id)
     if declaration is None:
         return None
+    with _Heartbeat(declaration_id):
+        return _process(declaration, declaration_id)
+
+
+def _process(declaration: Declaration, declaration_id: int) -> str | None:
     try:
         if declaration.source == Declaration.Source.AUDIO:
             with default_storage.open(declaration.audio.name, "rb") as audio:
@@ -103,15 +140,18 @@ def _fail(declaration: Declaration, code: str, message: str) -> None:
         declaration.save(update_fields=["status", "error_code", "error", "processed_at", "updated_at"])
 
 
-def requeue_stuck(*, older_than_s: float) -> list[int]:
-    """Ids of declarations left in a processing status longer than `older_than_s` (lost message,
-    worker gone): the caller queues them again. Processing is idempotent, so a late duplicate is harmless."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_s)
-    return list(
-        Declaration.objects.filter(status__in=Declaration.PROCESSING_STATUSES, updated_at__lt=cutoff)
-        .order_by("updated_at")
-        .values_list("pk", flat=True)[:500]
+def requeue_stuck(*, older_than_s: float, queued_lost_after_s: float | None = None) -> list[int]:
+    """Ids of declarations to queue again: started but silent for `older_than_s` (their heartbeat
+    stopped: the worker died), or queued and never started for `queued_lost_after_s` (the broker lost
+    the message). Processing is idempotent, so a late duplicate is harmless."""
+    now = timezone.now()
+    started = (Declaration.Status.TRANSCRIBING, Declaration.Status.EXTRACTING)
+    lost = queued_lost_after_s if queued_lost_after_s is not None else settings.PIPELINE_QUEUED_LOST_AFTER_S
+    stuck = Declaration.objects.filter(
+        Q(status__in=started, updated_at__lt=now - timedelta(seconds=older_than_s))
+        | Q(status=Declaration.Status.RECEIVED, queued_at__lt=now - timedelta(seconds=lost))
     )
+    return list(stuck.order_by("updated_at").values_list("pk", flat=True)[:500])
 
 
 def reset_for_reprocessing(declaration: Declaration) -> bool:
