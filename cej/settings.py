@@ -260,8 +260,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_S", 2 * 3600),
         "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL_S", 10),
         "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+        # fair turns between young people (services._priority): 0 is served first on Redis
+        "priority_steps": list(range(10)),
+        "sep": ":",
+        "queue_order_strategy": "priority",
     }
 )
+# RabbitMQ: queues accept priorities 0–9 (the highest first there)
+CELERY_TASK_QUEUE_MAX_PRIORITY = 10
 if CELERY_BROKER_URL.startswith("filesystem"):
     for _folder in ("queue", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
@@ -313,6 +319,9 @@ SPEECH_MAX_UPLOAD_BYTES = env_int("SPEECH_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 # cut, so a 25 MB note over a poor 3G uplink (~10 minutes) still arrives. See cej/limits.py.
 UPLOAD_IDLE_TIMEOUT_S = env_float("UPLOAD_IDLE_TIMEOUT_S", 60)
 SPEECH_MAX_DURATION_S = env_float("SPEECH_MAX_DURATION_S", 15 * 60)
+# Recorded minutes one young person may send in a day (by the notes' own length, read from the
+# container at upload): past it, 429 daily_audio_limit — a typed note is still accepted. 0: no limit.
+SPEECH_DAILY_MINUTES = env_int("SPEECH_DAILY_MINUTES", 45)
 SPEECH_MIN_DURATION_S = env_float("SPEECH_MIN_DURATION_S", 0.3)
 WHISPER_COMPUTE_TYPE = env_str("WHISPER_COMPUTE_TYPE", "int8")
 # Beam 5 over greedy: WER 0.224 vs 0.286 on real French speech (speech-dev), 0.207 vs 0.222 on the

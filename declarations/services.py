@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,12 +82,14 @@ def create_declaration(
             % {"size": filesizeformat(settings.SPEECH_MAX_UPLOAD_BYTES)},
             status_code=413,
         )
+    duration = _audio_duration_within_limits(beneficiary, audio) if audio is not None else None
     declaration = Declaration(
         beneficiary=beneficiary,
         client_id=client_id,
         recorded_at=recorded_at,
         source=Declaration.Source.AUDIO if audio is not None else Declaration.Source.TEXT,
         transcript=text or "",
+        audio_duration_s=duration,
     )
     if audio is not None:
         declaration.audio_size = audio.size
@@ -104,6 +107,42 @@ def create_declaration(
     return CreatedDeclaration(declaration, created=True)
 
 
+def _audio_duration_within_limits(beneficiary: Beneficiary, audio: File[bytes]) -> float | None:
+    """The note's length from its container (None if it does not say: the worker measures it), refused
+    at once when it is longer than a note may be, or when it would take the young person past
+    SPEECH_DAILY_MINUTES of recordings today — one person cannot fill the workers."""
+    from speech.audio import probe_duration
+
+    duration = probe_duration(audio.file) if getattr(audio, "file", None) is not None else None
+    if duration is not None and duration > settings.SPEECH_MAX_DURATION_S:
+        raise DomainError(
+            "audio_too_long",
+            _("La note vocale dure plus de %(minutes)d minutes. Enregistrez une note plus courte.")
+            % {"minutes": round(settings.SPEECH_MAX_DURATION_S / 60)},
+            status_code=413,
+        )
+    limit_s = settings.SPEECH_DAILY_MINUTES * 60
+    if duration is None or limit_s <= 0:
+        return duration
+    day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    used = (
+        Declaration.objects.filter(beneficiary=beneficiary, source=Declaration.Source.AUDIO, created_at__gte=day_start)
+        .aggregate(total=Sum("audio_duration_s"))["total"]
+        or 0.0
+    )
+    if used + duration > limit_s:
+        raise DomainError(
+            "daily_audio_limit",
+            _(
+                "Vous avez déjà envoyé %(used)d min de notes vocales aujourd'hui, la limite est de %(limit)d min "
+                "par jour. Écrivez votre note, ou envoyez-la demain."
+            )
+            % {"used": round(used / 60), "limit": settings.SPEECH_DAILY_MINUTES},
+            status_code=429,
+        )
+    return duration
+
+
 def _enqueue(declaration_id: int) -> None:
     publish(declaration_id)
 
@@ -118,12 +157,33 @@ def publish(declaration_id: int) -> bool:
     from declarations.tasks import process_declaration
 
     try:
-        process_declaration.delay(declaration_id)
+        process_declaration.apply_async((declaration_id,), priority=_priority(declaration_id))
     except Exception as exc:  # any broker or network error: the sweep will try again
         logger.warning("declaration %s stored but not queued (%s: %s)", declaration_id, type(exc).__name__, exc)
         return False
     Declaration.objects.filter(pk=declaration_id).update(queued_at=timezone.now())
     return True
+
+
+def _priority(declaration_id: int) -> int | None:
+    """Fair turns: a person's note waits behind everyone else's first notes by as many places as they
+    already have notes waiting (so thirty uploads in an hour do not delay another young person's one).
+    Redis serves 0 first; RabbitMQ serves the highest first (its queues declare x-max-priority)."""
+    broker = str(settings.CELERY_BROKER_URL)
+    if not broker.startswith(("redis", "rediss", "amqp", "pyamqp")):
+        return None  # the embedded filesystem broker has no priorities: one machine, in order
+    beneficiary_id = Declaration.objects.filter(pk=declaration_id).values_list("beneficiary_id", flat=True).first()
+    waiting = (
+        Declaration.objects.filter(beneficiary_id=beneficiary_id, status__in=Declaration.PROCESSING_STATUSES)
+        .exclude(pk=declaration_id)
+        .filter(created_at__gte=timezone.now() - timedelta(hours=1))
+        .count()
+    )
+    steps = min(waiting, PRIORITY_STEPS - 1)
+    return steps if broker.startswith("redis") else PRIORITY_STEPS - 1 - steps
+
+
+PRIORITY_STEPS = 10
 
 
 def unqueued_declarations(*, older_than_s: float) -> list[int]:

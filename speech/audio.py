@@ -7,6 +7,7 @@ note in memory. `decode_audio` gathers those blocks into one array for callers t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -292,3 +293,25 @@ def is_silent(samples: npt.NDArray[np.float32]) -> bool:
     for start in range(0, samples.size, CHUNK_SAMPLES):
         stats.add(samples[start : start + CHUNK_SAMPLES])
     return stats.silent
+
+
+def probe_duration(stream: BinaryIO) -> float | None:
+    """The note's length as its container says (header only, nothing decoded), or None when the
+    container does not tell or cannot be read — the decoding pass measures it then. The stream is left
+    at its start."""
+    if not is_seekable(stream):
+        return None
+    try:
+        stream.seek(0)
+        with av.open(_ContentOnlyReader(stream, None), mode="r", metadata_errors="ignore") as container:
+            if container.duration:
+                return float(container.duration) / 1_000_000
+            audio = next((s for s in container.streams if s.type == "audio"), None)
+            if audio is not None and audio.duration and audio.time_base:
+                return float(audio.duration * audio.time_base)
+            return None
+    except (av.FFmpegError, OSError, ValueError, StopIteration):
+        return None
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            stream.seek(0)

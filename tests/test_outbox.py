@@ -158,3 +158,39 @@ def test_a_retry_of_an_unqueued_note_sends_it_at_once(
     assert retry.status_code == 200
     assert Declaration.objects.get().queued_at is not None
     assert messages_waiting(broker, queue) == 1
+
+
+def test_one_persons_backlog_does_not_delay_anothers_note(
+    broker: PrivateRedis,
+    queue: str,
+    jeune: Beneficiary,
+    other_jeune: Beneficiary,
+    settings: Settings,
+) -> None:
+    """Fair turns on the real broker: a young person's note goes behind everyone's first notes by as
+    many places as they already have notes waiting."""
+    from kombu import Consumer, Queue
+
+    from declarations import services
+    from tests.factories import DeclarationFactory
+
+    settings.CELERY_BROKER_URL = broker.url
+    flood = [DeclarationFactory(beneficiary=jeune, status=Declaration.Status.RECEIVED) for _ in range(4)]
+    for declaration in flood:
+        assert services.publish(declaration.pk)
+    single = DeclarationFactory(beneficiary=other_jeune, status=Declaration.Status.RECEIVED)
+    assert services.publish(single.pk)
+
+    order: list[int] = []
+
+    def take(body: object, message: object) -> None:
+        order.append(body[0][0])  # type: ignore[index]  # Celery's message: (args, kwargs, embed)
+        message.ack()  # type: ignore[attr-defined]
+
+    with celery_app.connection_for_read() as connection:
+        with Consumer(connection, queues=[Queue(queue)], callbacks=[take], accept=["json"]):
+            for _ in range(5):
+                connection.drain_events(timeout=5)
+
+    assert sorted(order) == sorted([d.pk for d in flood] + [single.pk])
+    assert order.index(single.pk) <= 1  # served with the first of the flood, before the rest of it

@@ -142,7 +142,7 @@ AUDIO_CASES: list[tuple[str, Callable[[], bytes], int, str | None, str]] = [
     ("PNG image renamed .m4a", png, 202, "failed", "audio_unreadable"),
     ("64 KB of random bytes", lambda: np.random.default_rng(6).bytes(65536), 202, "failed", "audio_unreadable"),
     ("WAV header claiming 4 GB, 2 ms of data", lambda: wav_header(16000, 1, 0xFFFFFFF0, 0xFFFFFFFF) + tone(16000, 0.002), 202, "failed", "audio_empty"),
-    ("4 KB WAV at 1 Hz: 33 min once resampled (bomb)", lambda: wav_header(1, 1, 4000) + b"\x10\x20" * 2000, 202, "failed", "audio_too_long"),
+    ("4 KB WAV at 1 Hz: 33 min once resampled (bomb)", lambda: wav_header(1, 1, 4000) + b"\x10\x20" * 2000, 413, None, "audio_too_long"),
     ("WAV with a 0-byte data chunk", lambda: wav_header(16000, 1, 0), 202, "failed", "audio_empty"),
     ("Ogg Opus stream with no packet", lambda: empty_container("ogg", "libopus"), 202, "failed", "audio_unreadable"),
     ("Matroska AAC stream with no packet", lambda: empty_container("matroska", "aac"), 202, "failed", "audio_unreadable"),
@@ -150,7 +150,8 @@ AUDIO_CASES: list[tuple[str, Callable[[], bytes], int, str | None, str]] = [
     ("8 kHz mono WAV", lambda: wav(8000, 1.0), 202, "to_confirm", ""),
     ("48 kHz mono WAV", lambda: wav(48000, 1.0), 202, "to_confirm", ""),
     ("44.1 kHz stereo WAV", lambda: wav(44100, 1.0, channels=2), 202, "to_confirm", ""),
-    ("2 h of silence, AAC 8 kbit/s (620 KB)", lambda: silence_aac(2 * 3600), 202, "failed", "audio_too_long"),
+    # the container says how long it is: refused at once, nothing stored, the phone knows now
+    ("2 h of silence, AAC 8 kbit/s (620 KB)", lambda: silence_aac(2 * 3600), 413, None, "audio_too_long"),
 ]
 
 OUTCOMES: list[str] = []
@@ -329,3 +330,32 @@ def report_outcomes() -> Any:
 
     for index, line in enumerate(OUTCOMES):
         SUMMARY[f"bad input {index + 1:02d}"] = line
+
+
+def test_one_person_cannot_send_more_recorded_minutes_a_day_than_the_limit(
+    jeune: Beneficiary, other_jeune: Beneficiary, api_for: ApiFor, media_root: Path, settings: Any
+) -> None:
+    settings.SPEECH_DAILY_MINUTES = 2
+    minute_and_a_half = silence_aac(90)
+
+    def send(person: Beneficiary) -> Any:
+        audio = SimpleUploadedFile("note.m4a", minute_and_a_half, content_type="audio/mp4")
+        fields = {"audio": audio, "client_id": str(uuid.uuid4()), "recorded_at": RECORDED_AT}
+        return api_for(person).post(URL, fields, format="multipart")
+
+    first = send(jeune)
+    assert first.status_code == 202
+    stored = Declaration.objects.get(pk=first.json()["id"])
+    assert stored.audio_duration_s is not None and 89 <= stored.audio_duration_s <= 91  # known at upload
+
+    second = send(jeune)
+    assert_error_shape(second, 429, "daily_audio_limit")
+    assert "limite est de 2 min par jour" in second.json()["message"]
+    assert Declaration.objects.filter(beneficiary=jeune).count() == 1
+
+    # a typed note is still welcome, and another young person has their own allowance
+    typed = api_for(jeune).post(
+        URL, {"text": "Lundi j'ai fait mon CV.", "client_id": str(uuid.uuid4()), "recorded_at": RECORDED_AT}, format="json"
+    )
+    assert typed.status_code == 202
+    assert send(other_jeune).status_code == 202
