@@ -8,6 +8,7 @@ the broker — checked by reading Redis itself — and marks the note queued.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -71,9 +72,11 @@ class PrivateRedis:
 
 
 def use_broker(url: str) -> None:
-    """Point the Celery app at another broker, dropping the connections it holds."""
+    """Point the Celery app at another broker, dropping the connections it holds. (Celery reads the
+    CELERY_BROKER_URL environment variable before its configuration: CI sets it, so both change.)"""
     from kombu import pools
 
+    os.environ["CELERY_BROKER_URL"] = url
     celery_app.conf.broker_url = url
     pools.reset()
     celery_app._pool = None
@@ -85,10 +88,13 @@ def broker(tmp_path: Path, queue: str) -> Iterator[PrivateRedis]:
     server = PrivateRedis(tmp_path)
     server.start()
     previous = celery_app.conf.broker_url
+    previous_env = os.environ.get("CELERY_BROKER_URL")
     use_broker(server.url)
     yield server
     server.stop()
     use_broker(previous)
+    if previous_env is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
 
 
 def upload(client, client_id: uuid.UUID):  # type: ignore[no-untyped-def]
