@@ -323,6 +323,9 @@ SPEECH_MAX_DURATION_S = env_float("SPEECH_MAX_DURATION_S", 15 * 60)
 # container at upload): past it, 429 daily_audio_limit — a typed note is still accepted. 0: no limit.
 SPEECH_DAILY_MINUTES = env_int("SPEECH_DAILY_MINUTES", 45)
 SPEECH_MIN_DURATION_S = env_float("SPEECH_MIN_DURATION_S", 0.3)
+# A note whose first minute holds less speech than this (Silero VAD) is refused before recognition:
+# 15 minutes of noise cost a worker nothing. 0 turns the check off.
+SPEECH_MIN_SPEECH_RATIO = env_float("SPEECH_MIN_SPEECH_RATIO", 0.1)
 WHISPER_COMPUTE_TYPE = env_str("WHISPER_COMPUTE_TYPE", "int8")
 # Beam 5 over greedy: WER 0.224 vs 0.286 on real French speech (speech-dev), 0.207 vs 0.222 on the
 # synthetic notes, for 2.5x the compute (RTF 0.50 vs 0.20 on 2 cores): still well under real time, and a

@@ -59,19 +59,23 @@ def transcribe_audio(source: Source, *, engine: SpeechEngine | None = None) -> T
     started = time.perf_counter()
     with _replayable(source) as replay:
         stats = AudioStats()
-        head: list[npt.NDArray[np.float32]] = []  # the note's blocks, while it is short enough to keep
+        # the note's first WHOLE_NOTE_S: the whole note when it is short, what the VAD reads otherwise
+        head: list[npt.NDArray[np.float32]] = []
         whole = True
         kept = 0
         for block in decode_chunks(replay(), stats=stats, **limits):
-            if whole and kept + block.size <= WHOLE_NOTE_S * SAMPLE_RATE:
+            if kept + block.size <= WHOLE_NOTE_S * SAMPLE_RATE:
                 head.append(block)
                 kept += block.size
-            elif whole:
+            else:
                 whole = False
-                head.clear()
         decoded = time.perf_counter()
         if stats.silent:
             raise NoSpeech(detail=f"{stats.duration_s:.1f} s of silence")
+        if head:
+            _require_speech(np.concatenate(head))
+        if not whole:
+            head.clear()
 
         engine = engine or get_engine()
         transcript: Transcript
@@ -98,6 +102,28 @@ def transcribe_audio(source: Source, *, engine: SpeechEngine | None = None) -> T
         engine=engine.name,
         model=Path(engine.model_path).name,
     )
+
+
+def speech_ratio(samples: npt.NDArray[np.float32]) -> float:
+    """Share of `samples` (16 kHz) a voice activity detector hears as speech: Silero VAD, the model
+    faster-whisper ships in its package (nothing downloaded)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if samples.size == 0:
+        return 0.0
+    spans = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=300))
+    return sum(span["end"] - span["start"] for span in spans) / samples.size
+
+
+def _require_speech(head: npt.NDArray[np.float32]) -> None:
+    """Noise, music or a held tone is refused before any recognition: a recording that keeps a worker
+    busy for minutes must at least hold some speech (SPEECH_MIN_SPEECH_RATIO of its first minute)."""
+    minimum = settings.SPEECH_MIN_SPEECH_RATIO
+    if minimum <= 0 or head.size < 2 * SAMPLE_RATE:
+        return
+    ratio = speech_ratio(head)
+    if ratio < minimum:
+        raise NoSpeech(detail=f"speech in {ratio:.0%} of the first {head.size / SAMPLE_RATE:.0f} s")
 
 
 @contextmanager
