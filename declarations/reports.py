@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from declarations.categories import DEFAULT_WEEKLY_TARGET_HOURS, Category
-from declarations.hours import PARIS, iso_week_label, week_start
+from declarations.hours import PARIS, in_calendar, iso_week_label, week_start
 from declarations.models import (
     ALL_CATEGORIES,
     Beneficiary,
@@ -75,6 +75,8 @@ def parse_report_query(user: AnyUser, params: Mapping[str, str], *, today: date)
         end = date.fromisoformat(params["to"]) if params.get("to") else default_end
     except ValueError as error:
         raise ReportQueryError(_("Indiquez les dates au format AAAA-MM-JJ.")) from error
+    if not in_calendar(start) or not in_calendar(end):
+        raise ReportQueryError(_("Les dates doivent être comprises entre le 01/01/2000 et le 31/12/2099."))
     if start > end:
         raise ReportQueryError(_("La date de début doit précéder la date de fin."))
     if (end - start).days > MAX_PERIOD_DAYS:

@@ -22,7 +22,7 @@ from declarations import rollup
 from declarations.categories import CATEGORY_OF_KIND, KINDS_BY_CATEGORY, default_kind
 from declarations.extraction.demarches import codes_for_step
 from declarations.extraction.types import ExtractedStep
-from declarations.hours import category_hours, local_date
+from declarations.hours import category_hours, local_date, step_date_problem
 from declarations.models import Beneficiary, Declaration, Review, Step
 
 logger = logging.getLogger(__name__)
@@ -267,6 +267,10 @@ def _apply_step_fields(step: Step, data: dict[str, Any]) -> dict[str, list[Any]]
         if before != value:
             changes[field] = [_jsonable(before), _jsonable(value)]
             setattr(step, field, value)
+    if step.pk is None or {"date", "status"} & data.keys():
+        problem = step_date_problem(step.date, step.status, local_date(step.declaration.recorded_at))
+        if problem is not None:
+            raise DomainError("step_date_out_of_range", _(problem))
     step.activity_date = step.date or local_date(step.declaration.recorded_at)
     if step.pk is None or {"kind", "category", "organization"} & changes.keys():
         # France Travail's démarche codes follow the step's kind and organisation as people fix them.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from declarations.categories import Category, Kind
+from declarations.hours import in_calendar
 from declarations.models import Declaration, Review, Step
 
 
@@ -119,6 +120,8 @@ class WeeksQueryInputSerializer(serializers.Serializer):
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not in_calendar(attrs["from"]) or not in_calendar(attrs["to"]):
+            raise serializers.ValidationError(_("Les dates doivent être comprises entre le 01/01/2000 et le 31/12/2099."))
         if attrs["from"] > attrs["to"]:
             raise serializers.ValidationError(_("La date de début doit précéder la date de fin."))
         if (attrs["to"] - attrs["from"]).days > 366:

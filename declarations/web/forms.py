@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
+from declarations.hours import in_calendar
 from declarations.models import Beneficiary, Declaration, Step
 
 QUEUE_STATUSES = (
@@ -72,9 +73,12 @@ class QueueFilterForm(forms.Form):
             return None
         try:
             year, week = value.split("-W")
-            return date.fromisocalendar(int(year), int(week), 1)
+            monday = date.fromisocalendar(int(year), int(week), 1)
         except ValueError as error:
             raise forms.ValidationError(_("Indiquez une semaine au format AAAA-Wss.")) from error
+        if not in_calendar(monday):
+            raise forms.ValidationError(_("Indiquez une semaine entre 2000 et 2099."))
+        return monday
 
 
 @lru_cache(maxsize=64)
