@@ -399,12 +399,12 @@ def test_a_decision_moves_a_step_between_weeks_and_categories_in_the_rollup(jeun
         step=step,
         reviewer=conseiller.user,
         decision=Step.Decision.VALIDATED,
-        corrections={"category": Category.FORMATION, "kind": "formation", "date": first_week + timedelta(days=7)},
+        corrections={"category": Category.FORMATION, "kind": "formation", "date": first_week - timedelta(days=7)},
     )
 
     assert set(ReportStepWeek.objects.values_list("week", "category", "steps_validated", "validated_hours")) == {
-        (first_week + timedelta(days=7), Category.FORMATION, 1, Decimal(3)),
-        (first_week + timedelta(days=7), ALL_CATEGORIES, 1, Decimal(3)),
+        (first_week - timedelta(days=7), Category.FORMATION, 1, Decimal(3)),
+        (first_week - timedelta(days=7), ALL_CATEGORIES, 1, Decimal(3)),
     }
     assert list(ReportDeclarationWeek.objects.values_list("week", "status", "declarations")) == [
         (first_week, Declaration.Status.REVIEWED, 1)
