@@ -287,6 +287,10 @@ PIPELINE_STUCK_AFTER_S = env_int("PIPELINE_STUCK_AFTER_S", 5 * 60)
 # longer than any backlog should be, so a long queue is not filled with copies.
 PIPELINE_QUEUED_LOST_AFTER_S = env_int("PIPELINE_QUEUED_LOST_AFTER_S", 6 * 3600)
 PIPELINE_MAX_ATTEMPTS = env_int("PIPELINE_MAX_ATTEMPTS", 3)
+# For the wait shown to the app while a note is queued (selectors.queue_estimate): how many notes the
+# workers process at once, and seconds of recognition per second of audio until some are measured.
+PIPELINE_WORKERS = env_int("PIPELINE_WORKERS", env_int("WORKER_CONCURRENCY", 1))
+PIPELINE_EXPECTED_RTF = env_float("PIPELINE_EXPECTED_RTF", 0.5)
 # Notes stored while the broker was down are sent by this sweep (the upload itself answered 202); the
 # grace period leaves the normal path, a message sent right after the commit, to finish first.
 PIPELINE_OUTBOX_EVERY_S = env_int("PIPELINE_OUTBOX_EVERY_S", 30)
@@ -341,6 +345,8 @@ SPEECH_DOMAIN_PROMPT = env_str(
 )
 
 # --- Declarations -----------------------------------------------------------------------------------
+# Steps one declaration may hold (added by the young person, or extracted: the first ones are kept).
+MAX_STEPS_PER_DECLARATION = env_int("MAX_STEPS_PER_DECLARATION", 30)
 # How steps are found (declarations/extraction/__init__.py build_extractor): rules, learned or combined.
 EXTRACTOR_MODE = env_choice("EXTRACTOR_MODE", "combined", ("rules", "learned", "combined"))
 DEFAULT_WEEKLY_TARGET_HOURS = 15

@@ -76,6 +76,7 @@ class Beneficiary(models.Model):
     counsellor = models.ForeignKey(
         Counsellor, on_delete=models.PROTECT, related_name="portfolio", null=True, blank=True
     )
+    cej_start = models.DateField(_("début du CEJ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jeune")
@@ -146,6 +147,10 @@ class Declaration(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # a note that declares nothing is acknowledged, not reviewed step by step: by whom (the audit)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("déclaration")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import FloatField, Prefetch, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from declarations.hours import iso_week_label, week_start, weekly_target
 from declarations.models import Beneficiary, Declaration, Review, Step
@@ -114,3 +117,46 @@ def weekly_hours(beneficiary: Beneficiary, *, start: date, end: date) -> list[We
         )
         monday += timedelta(days=7)
     return weeks
+
+
+@dataclass(frozen=True)
+class QueueEstimate:
+    position: int  # 1: the next note a worker takes
+    ready_at: datetime
+
+
+# A note's own overhead besides recognition (decoding, extraction, model warm caches), in seconds.
+_NOTE_OVERHEAD_S = 3.0
+_UNKNOWN_LENGTH_S = 30.0
+
+
+def recent_recognition_speed() -> float:
+    """Seconds of recognition per second of audio, the median of the last 50 notes processed
+    (PIPELINE_EXPECTED_RTF until there are any)."""
+    rows = list(
+        Declaration.objects.filter(audio_duration_s__gt=0, transcribe_seconds__isnull=False)
+        .order_by("-processed_at")
+        .values_list("transcribe_seconds", "audio_duration_s")[:50]
+    )
+    if not rows:
+        return float(settings.PIPELINE_EXPECTED_RTF)
+    ratios = sorted(t / d for t, d in rows)
+    return ratios[len(ratios) // 2]
+
+
+def queue_estimate(declaration: Declaration) -> QueueEstimate:
+    """Where a waiting note stands: the notes received before it and still waiting or in progress,
+    and when it should be ready, from their lengths and the speed measured on recent notes."""
+    ahead = Declaration.objects.filter(
+        status__in=Declaration.PROCESSING_STATUSES, created_at__lt=declaration.created_at
+    )
+    count = ahead.count()
+    audio_ahead = ahead.aggregate(
+        total=Sum(Coalesce("audio_duration_s", Value(_UNKNOWN_LENGTH_S)), output_field=FloatField())
+    )["total"] or 0.0
+    own = declaration.audio_duration_s if declaration.source == Declaration.Source.AUDIO else 0.0
+    if own is None:
+        own = _UNKNOWN_LENGTH_S
+    workers = max(1, settings.PIPELINE_WORKERS)
+    seconds = ((audio_ahead + own) * recent_recognition_speed() + (count + 1) * _NOTE_OVERHEAD_S) / workers
+    return QueueEstimate(position=count + 1, ready_at=timezone.now() + timedelta(seconds=seconds))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations import rollup
-from declarations.categories import CATEGORY_OF_KIND, KINDS_BY_CATEGORY, default_kind
+from declarations.categories import KINDS_BY_CATEGORY
 from declarations.extraction.demarches import codes_for_step
 from declarations.extraction.types import ExtractedStep
 from declarations.hours import category_hours, local_date, step_date_problem
@@ -200,6 +200,7 @@ def store_extracted_steps(*, declaration: Declaration, extracted: list[Extracted
     """Replace the declaration's extracted steps (a re-run never duplicates them)."""
     structure = declaration.beneficiary.structure
     declaration.steps.filter(origin=Step.Origin.EXTRACTED).delete()
+    extracted = extracted[: settings.MAX_STEPS_PER_DECLARATION]  # a run-away note keeps its first ones
     steps = [
         Step(
             declaration=declaration,
@@ -250,13 +251,14 @@ def _apply_step_fields(step: Step, data: dict[str, Any]) -> dict[str, list[Any]]
     """Set the given fields, keep kind and category coherent, return {field: [before, after]}."""
     changes: dict[str, list[Any]] = {}
     category = data.get("category", step.category)
-    kind = data.get("kind")
-    if kind is None and category != step.category:
-        kind = step.kind if CATEGORY_OF_KIND.get(step.kind) == category else default_kind(category)
-    if kind is not None:
-        data = {**data, "kind": kind}
+    # A kind is never changed behind the person's back: a new category must come with a kind of its
+    # own unless the step's kind already belongs to it.
     if data.get("kind", step.kind) not in KINDS_BY_CATEGORY.get(category, ()):
-        raise DomainError("kind_category_mismatch", _("Ce type de démarche n'appartient pas à cette catégorie."))
+        if "kind" in data:
+            message = _("Ce type de démarche n'appartient pas à cette catégorie.")
+        else:
+            message = _("Le type de démarche actuel n'appartient pas à la nouvelle catégorie : choisissez-en un.")
+        raise DomainError("kind_category_mismatch", message)
     for field in EDITABLE_STEP_FIELDS:
         if field not in data:
             continue
@@ -305,13 +307,21 @@ def add_step(*, declaration: Declaration, data: dict[str, Any]) -> Step:
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     _require_beneficiary_can_edit(declaration)
     position = declaration.steps.count()
+    if position >= settings.MAX_STEPS_PER_DECLARATION:
+        raise DomainError(
+            "too_many_steps",
+            _("Une déclaration ne peut pas compter plus de %(n)d démarches : envoyez-en une autre.")
+            % {"n": settings.MAX_STEPS_PER_DECLARATION},
+        )
     category = data["category"]
+    if not data.get("kind"):
+        raise DomainError("kind_required", _("Indiquez le type de la démarche."))
     step = Step(
         declaration=declaration,
         position=position,
         origin=Step.Origin.BENEFICIARY,
         category=category,
-        kind=data.get("kind") or default_kind(category),
+        kind=data["kind"],
         activity_date=local_date(declaration.recorded_at),
         hours=category_hours(declaration.beneficiary.structure, category),
     )
@@ -333,11 +343,28 @@ def confirm_declaration(*, declaration: Declaration) -> Declaration:
     if declaration.status == Declaration.Status.SUBMITTED:
         return declaration  # the app may retry a confirmation it did not see acknowledged
     _require_beneficiary_can_edit(declaration)
-    if not declaration.steps.exists():
-        raise Conflict("no_steps", _("Ajoutez au moins une démarche avant d'envoyer la déclaration."))
+    # A note that declares nothing ("j'étais malade cette semaine") still reaches the counsellor, as a
+    # message: they acknowledge it (acknowledge_empty_declaration) instead of deciding steps.
     declaration.status = Declaration.Status.SUBMITTED
     declaration.submitted_at = timezone.now()
     declaration.save(update_fields=["status", "submitted_at", "updated_at"])
+    return declaration
+
+
+@transaction.atomic
+def acknowledge_empty_declaration(*, declaration: Declaration, reviewer: AbstractBaseUser) -> Declaration:
+    """The counsellor has read a sent note that declares nothing: it is reviewed (and counted so)."""
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status == Declaration.Status.REVIEWED:
+        return declaration
+    if declaration.status != Declaration.Status.SUBMITTED:
+        raise Conflict("not_submitted", _("Cette déclaration n'a pas encore été envoyée."))
+    if declaration.steps.exists():
+        raise Conflict("has_steps", _("Cette déclaration compte des démarches : décidez-les une à une."))
+    declaration.status = Declaration.Status.REVIEWED
+    declaration.reviewed_at = timezone.now()
+    declaration.acknowledged_by = reviewer
+    declaration.save(update_fields=["status", "reviewed_at", "acknowledged_by", "updated_at"])
     return declaration
 
 

@@ -7,19 +7,37 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from declarations import selectors
 from declarations.categories import Category, Kind
-from declarations.hours import in_calendar
+from declarations.hours import EARLIEST_DATE, LATEST_DATE, in_calendar, week_start
 from declarations.models import Declaration, Review, Step
+from declarations.people import display_name
+from declarations.selectors import QueueEstimate
 
 
 class ReviewOutputSerializer(serializers.ModelSerializer):
-    reviewer = serializers.CharField(source="reviewer.get_username")
+    """A decision as anyone may read it: who made it by name and role, never by login name."""
+
+    reviewer = serializers.SerializerMethodField()
+    reviewer_role = serializers.SerializerMethodField()
 
     class Meta:
         model = Review
-        fields = ["decision", "comment", "changes", "reviewer", "created_at"]
+        fields = ["decision", "comment", "changes", "reviewer", "reviewer_role", "created_at"]
+
+    def get_reviewer(self, review: Review) -> str:
+        return display_name(review.reviewer, "counsellor")
+
+    def get_reviewer_role(self, review: Review) -> str:
+        return "conseiller"
+
+
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
 
 
 class StepOutputSerializer(serializers.ModelSerializer):
@@ -48,13 +66,41 @@ class StepOutputSerializer(serializers.ModelSerializer):
 
 class DeclarationOutputSerializer(serializers.ModelSerializer):
     steps = StepOutputSerializer(many=True, read_only=True)
+    beneficiary = serializers.SerializerMethodField()
+    queue_position = serializers.SerializerMethodField(
+        help_text="Tant que la note attend (received) : sa place dans la file (1 = la prochaine)."
+    )
+    estimated_ready_at = serializers.SerializerMethodField(
+        help_text="Tant que la note attend : quand elle devrait être prête à confirmer (estimation)."
+    )
 
     class Meta:
         model = Declaration
         fields = [
             "id", "client_id", "status", "error", "error_code", "recorded_at", "source", "transcript",
-            "words", "audio_duration_s", "created_at", "submitted_at", "reviewed_at", "steps",
+            "words", "audio_duration_s", "created_at", "updated_at", "submitted_at", "reviewed_at",
+            "beneficiary", "queue_position", "estimated_ready_at", "steps",
         ]
+
+    @extend_schema_field(PersonRefSerializer)
+    def get_beneficiary(self, declaration: Declaration) -> dict[str, Any]:
+        return {"id": declaration.beneficiary_id, "display_name": display_name(declaration.beneficiary.user, "beneficiary")}
+
+    def _wait(self, declaration: Declaration) -> QueueEstimate | None:
+        if declaration.status != Declaration.Status.RECEIVED:
+            return None
+        cache = self.context.setdefault("queue_estimates", {})
+        if declaration.pk not in cache:
+            cache[declaration.pk] = selectors.queue_estimate(declaration)
+        return cache[declaration.pk]  # type: ignore[no-any-return]
+
+    def get_queue_position(self, declaration: Declaration) -> int | None:
+        wait = self._wait(declaration)
+        return wait.position if wait else None
+
+    def get_estimated_ready_at(self, declaration: Declaration) -> datetime | None:
+        wait = self._wait(declaration)
+        return wait.ready_at if wait else None
 
 
 class DeclarationPageOutputSerializer(serializers.Serializer):
@@ -110,18 +156,27 @@ class ReviewInputSerializer(StepCorrectionInputSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+DEFAULT_WEEKS = 8
+
+
 class WeeksQueryInputSerializer(serializers.Serializer):
-    # `from` is a Python keyword: declared below with its public name.
-    to = serializers.DateField()
+    # `from` is a Python keyword: declared below with its public name. Both default to the last
+    # DEFAULT_WEEKS weeks, the current one included.
+    to = serializers.DateField(required=False)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        fields["from"] = serializers.DateField()
+        fields["from"] = serializers.DateField(required=False)
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not in_calendar(attrs["from"]) or not in_calendar(attrs["to"]):
+        if not all(in_calendar(attrs[name]) for name in ("from", "to") if name in attrs):
             raise serializers.ValidationError(_("Les dates doivent être comprises entre le 01/01/2000 et le 31/12/2099."))
+        span = timedelta(weeks=DEFAULT_WEEKS)
+        if "from" in attrs and "to" not in attrs:
+            attrs["to"] = min(week_start(attrs["from"]) + span - timedelta(days=1), LATEST_DATE)
+        attrs.setdefault("to", timezone.localdate())
+        attrs.setdefault("from", max(week_start(attrs["to"]) - span + timedelta(days=7), EARLIEST_DATE))
         if attrs["from"] > attrs["to"]:
             raise serializers.ValidationError(_("La date de début doit précéder la date de fin."))
         if (attrs["to"] - attrs["from"]).days > 366:

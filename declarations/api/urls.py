@@ -1,18 +1,25 @@
 from django.urls import path
 
-from declarations.api import auth, privacy, reports, views
+from declarations.api import auth, me, privacy, reports, views
 
 urlpatterns = [
     path("auth/token/", auth.LoginApi.as_view(), name="token_obtain_pair"),
     path("auth/token/refresh/", auth.RefreshApi.as_view(), name="token_refresh"),
     path("auth/logout/", auth.LogoutApi.as_view(), name="token_logout"),
+    path("me/", me.MeApi.as_view(), name="me"),
     path("me/export/", privacy.MyDataExportApi.as_view(), name="me-export"),
+    path("referentials/", me.ReferentialsApi.as_view(), name="referentials"),
     path("declarations/", views.DeclarationListCreateApi.as_view(), name="declarations"),
     path("declarations/<int:declaration_id>/", views.DeclarationDetailApi.as_view(), name="declaration"),
     path(
         "declarations/<int:declaration_id>/confirm/",
         views.DeclarationConfirmApi.as_view(),
         name="declaration-confirm",
+    ),
+    path(
+        "declarations/<int:declaration_id>/acknowledge/",
+        views.DeclarationAcknowledgeApi.as_view(),
+        name="declaration-acknowledge",
     ),
     path(
         "declarations/<int:declaration_id>/steps/",

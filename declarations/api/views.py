@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -45,6 +48,17 @@ def _step_for(request: Request, step_id: int) -> Step:
     return get_object_or_404(selectors.steps_visible_to(request.user), pk=step_id)
 
 
+def _moment(raw: str, name: str) -> datetime:
+    """An ISO 8601 moment from a query parameter (a missing offset is Paris time), else a 400."""
+    try:
+        moment = parse_datetime(raw.strip().replace(" ", "+"))
+    except ValueError:
+        moment = None
+    if moment is None or not 2000 <= moment.year <= 2099:
+        raise ValidationError({name: [_("Indiquez une date et une heure ISO 8601, par exemple 2026-12-04T18:30:00+01:00.")]})
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Paris"))
+
+
 def _fresh_step(step: Step) -> dict[str, Any]:
     step = Step.objects.prefetch_related("reviews__reviewer").get(pk=step.pk)
     return StepOutputSerializer(step).data  # type: ignore[return-value]
@@ -58,6 +72,11 @@ class DeclarationListCreateApi(APIView):
         parameters=[
             OpenApiParameter("page", int, description="numéro de page (50 déclarations par page)"),
             OpenApiParameter("status", str, enum=Declaration.Status.values),
+            OpenApiParameter(
+                "updated_since",
+                str,
+                description="ISO 8601 : seulement les déclarations modifiées depuis (synchronisation après une coupure)",
+            ),
         ],
         responses=DeclarationPageOutputSerializer,
         operation_id="declarations_list",
@@ -70,6 +89,9 @@ class DeclarationListCreateApi(APIView):
         status_filter = request.query_params.get("status")
         if status_filter in Declaration.Status.values:
             queryset = queryset.filter(status=status_filter)
+        since = request.query_params.get("updated_since")
+        if since:
+            queryset = queryset.filter(updated_at__gt=_moment(since, "updated_since"))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(DeclarationOutputSerializer(page, many=True).data)
@@ -115,6 +137,16 @@ class DeclarationConfirmApi(APIView):
         declaration = _declaration_for(request, declaration_id)
         _require_role(request, "beneficiary")
         services.confirm_declaration(declaration=declaration)
+        return Response(DeclarationOutputSerializer(_declaration_for(request, declaration_id)).data)
+
+
+class DeclarationAcknowledgeApi(APIView):
+    @extend_schema(request=None, responses=DeclarationOutputSerializer, operation_id="declarations_acknowledge")
+    def post(self, request: Request, declaration_id: int) -> Response:
+        """The counsellor has read a note that declares nothing ("aucune démarche déclarée")."""
+        declaration = _declaration_for(request, declaration_id)
+        _require_role(request, "counsellor")
+        services.acknowledge_empty_declaration(declaration=declaration, reviewer=request.user)
         return Response(DeclarationOutputSerializer(_declaration_for(request, declaration_id)).data)
 
 
@@ -171,8 +203,8 @@ class BeneficiaryWeeksApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", str, description="AAAA-MM-JJ", required=True),
-            OpenApiParameter("to", str, description="AAAA-MM-JJ", required=True),
+            OpenApiParameter("from", str, description="AAAA-MM-JJ (par défaut : il y a 8 semaines)"),
+            OpenApiParameter("to", str, description="AAAA-MM-JJ (par défaut : aujourd'hui)"),
         ],
         responses=WeekOutputSerializer(many=True),
         operation_id="beneficiaries_weeks",

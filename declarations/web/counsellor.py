@@ -284,6 +284,20 @@ def validate_remaining(request: HttpRequest, declaration_id: int) -> HttpRespons
     return _after_decision(request, declaration_id)
 
 
+@require_POST
+@role_required("counsellor")
+def acknowledge(request: HttpRequest, declaration_id: int) -> HttpResponse:
+    """A sent note that declares nothing: the counsellor marks it read."""
+    declaration = _declaration_for(request, declaration_id)
+    try:
+        services.acknowledge_empty_declaration(declaration=declaration, reviewer=request.user)
+    except services.DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:declaration", declaration_id=declaration_id)
+    messages.success(request, _("Note marquée comme lue."))
+    return _after_decision(request, declaration_id)
+
+
 @role_required("counsellor")
 def declaration_audio(request: HttpRequest, declaration_id: int) -> HttpResponseBase:
     declaration = get_object_or_404(

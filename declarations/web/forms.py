@@ -146,6 +146,14 @@ class ReviewStepForm(forms.Form):
             },
         )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A kind is never changed behind the counsellor's back: one left over from the previous
+        # category is an error to fix on the page, not a silent switch.
+        if data.get("category") and data.get("kind") and data["kind"] not in KINDS_BY_CATEGORY.get(data["category"], ()):
+            self.add_error("kind", _("Ce type de démarche n'appartient pas à la catégorie choisie : choisissez-en un."))
+        return data
+
     def input_values(self) -> dict[str, Any]:
         """What each input shows after an error: the text the person posted."""
         return _formatted({name: self[name].value() for name in self.fields})
@@ -169,11 +177,8 @@ class ReviewStepForm(forms.Form):
             "date": data["date"],
             "organization": data["organization"],
             "job_title": data["job_title"],
+            "kind": data["kind"],
         }
-        # A kind left over from the previous category would contradict the new one: let the service
-        # keep it if it fits, or take the category's default kind.
-        if data["kind"] in KINDS_BY_CATEGORY.get(data["category"], ()):
-            corrections["kind"] = data["kind"]
         # Unchanged hours follow the (possibly corrected) category's weight.
         hours = data["hours"] if data["hours"] != step.hours else None
         return {

@@ -24,6 +24,11 @@ urlpatterns = [
         counsellor.validate_remaining,
         name="validate-remaining",
     ),
+    path(
+        "conseiller/declarations/<int:declaration_id>/lue/",
+        counsellor.acknowledge,
+        name="acknowledge",
+    ),
     path("conseiller/jeunes/<int:beneficiary_id>/", counsellor.beneficiary_detail, name="beneficiary"),
     path("responsable/", manager.report, name="report"),
     path("responsable/export.csv", manager.report_csv, name="report-csv"),

@@ -17,22 +17,31 @@ def step(jeune: Beneficiary) -> Step:
     return StepFactory(declaration=DeclarationFactory(beneficiary=jeune))
 
 
-def test_it_adjusts_kind_and_hours_when_the_category_changes(
+def test_it_sets_the_hours_of_the_new_category_and_kind(
     step: Step, other_jeune: Beneficiary, jeune: Beneficiary, api_for: ApiFor
 ) -> None:
     url = f"/api/v1/steps/{step.pk}/"
-    assert api_for(other_jeune).patch(url, {"category": "PROJET_PROFESSIONNEL"}, format="json").status_code == 404
+    payload = {"category": "PROJET_PROFESSIONNEL", "kind": "enquete_metier"}
+    assert api_for(other_jeune).patch(url, payload, format="json").status_code == 404
 
-    response = api_for(jeune).patch(url, {"category": "PROJET_PROFESSIONNEL"}, format="json")
+    response = api_for(jeune).patch(url, payload, format="json")
     assert response.status_code == 200
     body = response.json()
     assert body["id"] == step.pk
-    assert body["category"] == "PROJET_PROFESSIONNEL"
-    assert body["kind"] == "enquete_metier"
+    assert (body["category"], body["kind"]) == ("PROJET_PROFESSIONNEL", "enquete_metier")
     assert Decimal(body["hours"]) == Decimal(2)
 
     step.refresh_from_db()
     assert (step.category, step.kind, step.hours) == ("PROJET_PROFESSIONNEL", "enquete_metier", Decimal(2))
+
+
+def test_a_new_category_alone_never_changes_the_kind(step: Step, jeune: Beneficiary, api_for: ApiFor) -> None:
+    response = api_for(jeune).patch(f"/api/v1/steps/{step.pk}/", {"category": "PROJET_PROFESSIONNEL"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "kind_category_mismatch"
+    assert "nouvelle catégorie" in response.json()["message"]
+    step.refresh_from_db()
+    assert (step.category, step.kind) == ("EMPLOI", "candidature")
 
 
 def test_it_keeps_a_kind_given_with_the_new_category(step: Step, jeune: Beneficiary, api_for: ApiFor) -> None:
@@ -72,7 +81,7 @@ def test_it_refuses_a_kind_outside_the_category(step: Step, jeune: Beneficiary, 
 
 def test_it_adds_a_step(step: Step, jeune: Beneficiary, other_jeune: Beneficiary, api_for: ApiFor) -> None:
     url = f"/api/v1/declarations/{step.declaration_id}/steps/"
-    payload = {"category": "LOGEMENT", "organization": "Action Logement"}
+    payload = {"category": "LOGEMENT", "kind": "recherche_logement", "organization": "Action Logement"}
     assert api_for(other_jeune).post(url, payload, format="json").status_code == 404
 
     response = api_for(jeune).post(url, payload, format="json")
@@ -133,40 +142,11 @@ def test_it_confirms_a_declaration(step: Step, jeune: Beneficiary, api_for: ApiF
     assert declaration.submitted_at == submitted_at
 
 
-def test_it_refuses_to_confirm_without_steps(jeune: Beneficiary, api_for: ApiFor) -> None:
+def test_it_sends_a_note_without_steps_as_a_message(jeune: Beneficiary, api_for: ApiFor) -> None:
     declaration = DeclarationFactory(beneficiary=jeune)
 
     response = api_for(jeune).post(f"/api/v1/declarations/{declaration.pk}/confirm/")
-    assert response.status_code == 409
-    body = response.json()
-    assert body["code"] == "no_steps"
-    assert body["message"]
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["steps"]) == ("submitted", [])
     declaration.refresh_from_db()
-    assert declaration.status == Declaration.Status.TO_CONFIRM
-
-
-def test_it_refuses_edits_once_submitted(step: Step, jeune: Beneficiary, api_for: ApiFor) -> None:
-    Declaration.objects.filter(pk=step.declaration_id).update(status=Declaration.Status.SUBMITTED)
-    client = api_for(jeune)
-
-    responses = [
-        client.patch(f"/api/v1/steps/{step.pk}/", {"category": "SANTE"}, format="json"),
-        client.delete(f"/api/v1/steps/{step.pk}/"),
-        client.post(f"/api/v1/declarations/{step.declaration_id}/steps/", {"category": "SANTE"}, format="json"),
-    ]
-    assert [response.status_code for response in responses] == [409, 409, 409]
-    assert {response.json()["code"] for response in responses} == {"declaration_not_editable"}
-    assert responses[0].json()["message"] == "Cette déclaration ne peut plus être modifiée."
-    step.refresh_from_db()
-    assert step.category == "EMPLOI"
-    assert Step.objects.filter(declaration_id=step.declaration_id).count() == 1
-
-
-@pytest.mark.parametrize("status", [Declaration.Status.RECEIVED, Declaration.Status.REVIEWED])
-def test_it_refuses_to_confirm_outside_to_confirm(status: str, jeune: Beneficiary, api_for: ApiFor) -> None:
-    step = StepFactory(declaration=DeclarationFactory(beneficiary=jeune, status=status))
-
-    response = api_for(jeune).post(f"/api/v1/declarations/{step.declaration_id}/confirm/")
-    assert response.status_code == 409
-    assert response.json()["code"] == "declaration_not_editable"
-    assert Declaration.objects.get(pk=step.declaration_id).status == status
+    assert declaration.status == Declaration.Status.SUBMITTED

@@ -33,7 +33,7 @@ def test_it_validates_a_step(step: Step, jeune: Beneficiary, conseiller: Counsel
     body = response.json()
     assert body["decision"] == "validated"
     assert body["review"]["decision"] == "validated"
-    assert body["review"]["reviewer"] == "conseiller"
+    assert (body["review"]["reviewer"], body["review"]["reviewer_role"]) == ("Claire Martin", "conseiller")
     assert body["review"]["changes"] == {}
 
     step.refresh_from_db()
@@ -46,7 +46,7 @@ def test_it_validates_a_step(step: Step, jeune: Beneficiary, conseiller: Counsel
 
 
 def test_it_records_a_category_correction(step: Step, conseiller: Counsellor, api_for: ApiFor) -> None:
-    payload = {"decision": "validated", "category": "CITOYENNETE"}
+    payload = {"decision": "validated", "category": "CITOYENNETE", "kind": "permis_conduire"}
     response = api_for(conseiller).post(review_url(step), payload, format="json")
     assert response.status_code == 200
     body = response.json()
@@ -65,7 +65,7 @@ def test_it_records_a_category_correction(step: Step, conseiller: Counsellor, ap
 
 
 def test_it_uses_hours_given_by_the_counsellor(step: Step, conseiller: Counsellor, api_for: ApiFor) -> None:
-    payload = {"decision": "validated", "category": "FORMATION", "hours": "1.5"}
+    payload = {"decision": "validated", "category": "FORMATION", "kind": "formation", "hours": "1.5"}
     response = api_for(conseiller).post(review_url(step), payload, format="json")
     assert response.status_code == 200
     assert Decimal(response.json()["hours"]) == Decimal("1.5")

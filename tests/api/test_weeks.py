@@ -82,7 +82,7 @@ def test_it_uses_the_structures_weights_and_target(
     declaration = DeclarationFactory(beneficiary=jeune)
     client = api_for(jeune)
 
-    added = client.post(f"/api/v1/declarations/{declaration.pk}/steps/", {"category": "EMPLOI"}, format="json")
+    added = client.post(f"/api/v1/declarations/{declaration.pk}/steps/", {"category": "EMPLOI", "kind": "candidature"}, format="json")
     assert added.status_code == 201
     assert Decimal(added.json()["hours"]) == Decimal("4.5")
     assert client.post(f"/api/v1/declarations/{declaration.pk}/confirm/").status_code == 200
@@ -96,9 +96,8 @@ def test_it_uses_the_structures_weights_and_target(
     "query",
     [
         {"from": "2026-01-11", "to": "2026-01-05"},
-        {"to": "2026-01-11"},
-        {"from": "2026-01-05"},
-        {},
+        {"from": "1999-12-27"},
+        {"to": "2100-01-04"},
         {"from": "05/01/2026", "to": "2026-01-11"},
         {"from": "2025-01-01", "to": "2026-01-11"},
     ],
@@ -121,7 +120,7 @@ def declare_via_api(client: Any, recorded_at: str) -> int:
     assert response.status_code == 202
     declaration_id: int = response.json()["id"]
     Declaration.objects.filter(pk=declaration_id).update(status=Declaration.Status.TO_CONFIRM)
-    step = client.post(f"/api/v1/declarations/{declaration_id}/steps/", {"category": "EMPLOI"}, format="json")
+    step = client.post(f"/api/v1/declarations/{declaration_id}/steps/", {"category": "EMPLOI", "kind": "candidature"}, format="json")
     assert step.status_code == 201
     assert client.post(f"/api/v1/declarations/{declaration_id}/confirm/").status_code == 200
     return int(step.json()["id"])

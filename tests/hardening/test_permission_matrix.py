@@ -10,7 +10,7 @@ persona, and each cell becomes a test case. The rules they spell out:
 - health (SANTE) steps never reach managers: they get no declaration at all, and reports give counts.
 
 Objects: `draft` (the young person's note still to confirm, theirs alone), `sent` (submitted to the
-counsellor, with an EMPLOI step and a SANTE step), `grenoble` (a submitted note of a young person of the
+counsellor, with an EMPLOI step and a SANTE step), `empty` (a submitted note that declares nothing), `grenoble` (a submitted note of a young person of the
 other structure), `missing` (an id that never existed), `jeune` (the young person), `lyon` (the
 structure), `self` (the persona's own credentials).
 """
@@ -51,7 +51,9 @@ GET    /api/v1/docs/                             -         200  200   200       
 POST   /api/v1/auth/token/                       self      401  200   200         200        200         200  200   200
 POST   /api/v1/auth/token/refresh/               self      401  200   200         200        200         200  200   200
 POST   /api/v1/auth/logout/                      self      401  204   204         204        204         204  204   204
+GET    /api/v1/me/                               -         401  200   200         200        200         200  200   200
 GET    /api/v1/me/export/                        -         401  200   200         403        403         403  403   403
+GET    /api/v1/referentials/                     -         200  200   200         200        200         200  200   200
 GET    /api/v1/declarations/                     -         401  200   200         200        200         403  403   403
 POST   /api/v1/declarations/                     -         401  202   202         403        403         403  403   403
 GET    /api/v1/declarations/{id}/                draft     401  200   404         404        404         404  404   404
@@ -61,6 +63,10 @@ GET    /api/v1/declarations/{id}/                missing   401  404   404       
 POST   /api/v1/declarations/{id}/confirm/        draft     401  200   404         404        404         404  404   404
 POST   /api/v1/declarations/{id}/confirm/        sent      401  200   404         403        404         404  404   404
 POST   /api/v1/declarations/{id}/confirm/        grenoble  401  404   404         404        403         404  404   404
+POST   /api/v1/declarations/{id}/acknowledge/    empty     401  403   404         200        404         404  404   404
+POST   /api/v1/declarations/{id}/acknowledge/    sent      401  403   404         409        404         404  404   404
+POST   /api/v1/declarations/{id}/acknowledge/    draft     401  403   404         404        404         404  404   404
+POST   /api/v1/declarations/{id}/acknowledge/    grenoble  401  404   404         404        409         404  404   404
 POST   /api/v1/declarations/{id}/steps/          draft     401  201   404         404        404         404  404   404
 POST   /api/v1/declarations/{id}/steps/          sent      401  409   404         403        404         404  404   404
 PATCH  /api/v1/steps/{id}/                       draft     401  200   404         404        404         404  404   404
@@ -90,6 +96,8 @@ GET    /conseiller/declarations/{id}/                        grenoble  302  403 
 GET    /conseiller/declarations/{id}/audio/                  sent      302  403   403         200        404         403  403   403
 POST   /conseiller/declarations/{id}/demarches/{step}/decision/  sent  302  403   403         302        404         403  403   403
 POST   /conseiller/declarations/{id}/valider-tout/           sent      302  403   403         302        404         403  403   403
+POST   /conseiller/declarations/{id}/lue/                    empty     302  403   403         302        404         403  403   403
+GET    /conseiller/declarations/{id}/                        empty     302  403   403         200        404         403  403   403
 GET    /conseiller/jeunes/{id}/                              jeune     302  403   403         200        404         403  403   403
 GET    /responsable/                                         -         302  403   403         403        403         200  200   403
 GET    /responsable/?structure=                              lyon      302  403   403         403        403         200  404   403
@@ -99,9 +107,9 @@ GET    /responsable/export.csv?structure=                    lyon      302  403 
 
 # What each persona's list of declarations holds (a 200 must never carry more).
 LISTED = {
-    "jeune": {"draft", "sent"},
+    "jeune": {"draft", "sent", "empty"},
     "autre_jeune": set(),
-    "conseiller": {"sent"},
+    "conseiller": {"sent", "empty"},
     "conseiller2": {"grenoble"},
 }
 
@@ -112,7 +120,7 @@ ERROR_CODES = {
     401: {"not_authenticated", "authentication_failed"},
     403: {"permission_denied"},
     404: {"not_found"},
-    409: {"declaration_not_editable"},
+    409: {"declaration_not_editable", "has_steps"},
 }
 
 
@@ -217,6 +225,7 @@ def world(
         evidence=HEALTH_EVIDENCE,
         organization="CMP Lyon 3",
     )
+    world.declarations["empty"] = _submitted(jeune, transcript="J'étais malade toute la semaine.")
     grenoble = _submitted(jeune_other_structure, transcript="Mardi j'ai refait mon CV.")
     world.declarations["grenoble"] = grenoble
     world.steps["grenoble"] = StepFactory(declaration=grenoble, kind=Kind.CV)
@@ -267,7 +276,15 @@ API_CALLS: dict[tuple[str, str], Callable[[APIClient, World, str], Any]] = {
     ("POST /api/v1/auth/logout/", "self"): lambda c, w, p: APIClient().post(
         "/api/v1/auth/logout/", {"refresh": _refresh_token(w.users[p])}, format="json"
     ),
+    ("GET /api/v1/me/", "-"): lambda c, w, p: c.get("/api/v1/me/"),
     ("GET /api/v1/me/export/", "-"): lambda c, w, p: c.get("/api/v1/me/export/"),
+    ("GET /api/v1/referentials/", "-"): lambda c, w, p: c.get("/api/v1/referentials/"),
+    **{
+        ("POST /api/v1/declarations/{id}/acknowledge/", target): (
+            lambda t: lambda c, w, p: c.post(f"/api/v1/declarations/{w.declaration_id(t)}/acknowledge/")
+        )(target)
+        for target in ("empty", "sent", "draft", "grenoble")
+    },
     ("GET /api/v1/declarations/", "-"): lambda c, w, p: c.get("/api/v1/declarations/"),
     ("POST /api/v1/declarations/", "-"): _upload,
     **{
@@ -327,7 +344,7 @@ API_CALLS: dict[tuple[str, str], Callable[[APIClient, World, str], Any]] = {
 def snapshot() -> tuple[Any, ...]:
     """Everything an operation could change: a refused one must leave all of it as it was."""
     return (
-        sorted(Declaration.objects.values_list("pk", "status", "submitted_at")),
+        sorted(Declaration.objects.values_list("pk", "status", "submitted_at", "acknowledged_by")),
         sorted(Step.objects.values_list("pk", "category", "kind", "count", "decision", "organization")),
         Review.objects.count(),
     )
@@ -431,7 +448,7 @@ def test_web_page(row: Row, persona: str, world: World) -> None:
     before = snapshot()
 
     if row.method == "POST":
-        response = client.post(url, review_form(world.steps[row.target]))
+        response = client.post(url, review_form(world.steps[row.target]) if row.target in world.steps else {})
     else:
         response = client.get(url, params)
 

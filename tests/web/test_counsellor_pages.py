@@ -175,7 +175,7 @@ def test_validating_with_a_corrected_category_records_the_change(
 
     response = client_conseiller.post(
         reverse("web:review-step", args=[declaration.pk, step.pk]),
-        step_form(step, "validated", category="FORMATION", kind="candidature", organization="Carrefour Market"),
+        step_form(step, "validated", category="FORMATION", kind="formation", organization="Carrefour Market"),
     )
 
     assert response.status_code == 302
@@ -183,7 +183,7 @@ def test_validating_with_a_corrected_category_records_the_change(
     assert response["Location"].endswith(f"#step-{second.pk}")
     step.refresh_from_db()
     assert step.decision == Step.Decision.VALIDATED
-    assert (step.category, step.kind) == ("FORMATION", "formation")  # kind follows the category
+    assert (step.category, step.kind) == ("FORMATION", "formation")
     assert step.hours == Decimal(3)
     review = Review.objects.get(step=step)
     assert review.reviewer == conseiller.user
@@ -193,6 +193,26 @@ def test_validating_with_a_corrected_category_records_the_change(
     page = client_conseiller.get(reverse("web:declaration", args=[declaration.pk])).content.decode()
     assert "catégorie : Emploi → Formation" in page
     assert "Claire Martin" in page
+
+
+def test_a_kind_left_from_the_previous_category_is_shown_as_an_error_and_nothing_is_saved(
+    client_conseiller: Client, jeune: Beneficiary, make_declaration: MakeDeclaration
+) -> None:
+    declaration = make_declaration(jeune)
+    step = declaration.steps.first()
+    assert step is not None
+    before = (step.category, step.kind, step.decision)
+
+    response = client_conseiller.post(
+        reverse("web:review-step", args=[declaration.pk, step.pk]),
+        step_form(step, "validated", category="FORMATION", kind=step.kind),
+    )
+
+    assert response.status_code == 400
+    assert "n&#x27;appartient pas à la catégorie choisie" in response.content.decode()
+    step.refresh_from_db()
+    assert (step.category, step.kind, step.decision) == before
+    assert not Review.objects.filter(step=step).exists()
 
 
 def test_rejecting_without_a_comment_is_refused_in_french(
@@ -339,3 +359,24 @@ def test_queue_explains_a_malformed_week(client_conseiller: Client) -> None:
     response = client_conseiller.get(reverse("web:queue"), {"week": "semaine 3"})
     assert response.status_code == 200
     assert "Indiquez une semaine au format AAAA-Wss." in response.content.decode()
+
+
+def test_a_note_that_declares_nothing_is_read_and_marked_so_by_its_counsellor(
+    client_conseiller: Client, conseiller: Counsellor, jeune: Beneficiary, make_declaration: MakeDeclaration
+) -> None:
+    declaration = make_declaration(jeune, transcript="J'étais malade toute la semaine, rien fait.", steps=())
+
+    page = client_conseiller.get(reverse("web:declaration", args=[declaration.pk])).content.decode()
+    assert "Aucune démarche déclarée dans cette note." in page
+    assert "malade toute la semaine, rien fait." in page
+    queue = client_conseiller.get(reverse("web:queue")).content.decode()
+    assert f"/conseiller/declarations/{declaration.pk}/" in queue
+
+    response = client_conseiller.post(reverse("web:acknowledge", args=[declaration.pk]))
+
+    assert response.status_code == 302
+    declaration.refresh_from_db()
+    assert declaration.status == Declaration.Status.REVIEWED
+    assert declaration.acknowledged_by == conseiller.user and declaration.reviewed_at is not None
+    again = client_conseiller.get(reverse("web:declaration", args=[declaration.pk])).content.decode()
+    assert 'id="acknowledge"' not in again
