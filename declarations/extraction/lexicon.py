@@ -364,6 +364,22 @@ BUSINESS_NOUNS = (
     "association",
     "camping",
     "ferme",
+    "mas",
+    "domaine",
+    "chateau",
+    "vergers",
+    "mediatheque",
+    "bibliotheque",
+    "piscine",
+    "office de tourisme",
+    "village vacances",
+    "centre de loisirs",
+    "maison des habitants",
+    "maison de quartier",
+    "centre social",
+    "hopital",
+    "cinema",
+    "theatre",
     "brasserie",
     "epicerie",
     "boucherie",
@@ -408,6 +424,15 @@ _NOT_A_NAME = frozenset(
     "avril mai juin juillet aout septembre octobre novembre decembre cv cap bts bac cdd cdi apl cej pmsmp "
     "caces sst haccp mooc rsa dut but bafa noel monsieur madame mme m mon ma mes un une le la les".split()
 )
+
+
+def _names_a_place(nt: NormalizedText, i: int) -> bool:
+    """ "au Palm Hôtel", "aux Vergers Combe", "à la Bobine": a capitalised name after a contracted or
+    lower-case article is a place (a town rarely takes one: "à La Clusaz", "à Beaucaire" are left)."""
+    before = nt.original[nt.tokens[i - 1].start : nt.tokens[i - 1].end]
+    if before in {"au", "aux"}:
+        return True
+    return i >= 2 and before in {"la", "l"} and nt.norms[i - 2] == "a"
 
 
 @dataclass(frozen=True)
@@ -555,13 +580,20 @@ class OrgMatcher:
         if i == 0 or nt.tokens[i].sentence_start:
             return None
         closes_list = nt.norms[i - 1] in {"et", "ou"} and bool(earlier) and earlier[-1].last == i - 1
-        if nt.norms[i - 1] != "chez" and not closes_list:
+        if nt.norms[i - 1] != "chez" and not closes_list and not _names_a_place(nt, i):
             return None
         k = i
-        while k < len(nt) and k - i < 3:
+        while k < len(nt) and k - i < 5:
             original = nt.original[nt.tokens[k].start : nt.tokens[k].end]
+            # a particle inside the name ("Grand Café des Arts") when a capitalised word follows it
+            inner = (
+                k > i
+                and nt.norms[k] in _NAME_PARTICLES
+                and k + 1 < len(nt)
+                and nt.original[nt.tokens[k + 1].start : nt.tokens[k + 1].end][:1].isupper()
+            )
             if (
-                not original[:1].isupper()
+                not (original[:1].isupper() or inner)
                 or nt.norms[k] in _NOT_A_NAME
                 or (k > i and nt.tokens[k].comma_before)
             ):

@@ -180,6 +180,39 @@ def _number_runs(raw: list[tuple[str, int, int]]) -> Iterator[tuple[int, int]]:
         i = j
 
 
+# Réunion (and Antilles) creole-influenced French: "mi la postulé" (j'ai postulé), "mi cherche" (je
+# cherche), "mi va" (je vais). "mi" is no French word on its own but the prefix of "mi-temps",
+# "mi-mars", which the tokeniser splits: those following words keep it.
+_MI_KEEPS = frozenset(
+    "temps journee chemin parcours distance hauteur saison long longue lourd janvier fevrier mars avril mai"
+    " juin juillet aout septembre octobre novembre decembre semaine mois annee".split()
+)
+_MI_PAST = frozenset({"la", "le", "lte", "te", "ete"})
+
+
+def _creole_subjects(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(words):
+        word, start, end = words[i]
+        following = words[i + 1][0] if i + 1 < len(words) else None
+        if word != "mi" or following is None or following in _MI_KEEPS or not following.isalpha():
+            out.append(words[i])
+            i += 1
+            continue
+        if following in _MI_PAST and i + 2 < len(words) and words[i + 2][0].isalpha():
+            out += [("j", start, end), ("ai", words[i + 1][1], words[i + 1][2])]
+            i += 2
+            continue
+        if following == "va":
+            out += [("je", start, end), ("vais", words[i + 1][1], words[i + 1][2])]
+            i += 2
+            continue
+        out.append(("je", start, end))
+        i += 1
+    return out
+
+
 def normalize(original: str) -> NormalizedText:
     """Tokenise, fold, write numbers as digits and drop hesitations, keeping original offsets."""
     raw: list[tuple[str, int, int]] = []  # (folded word or punctuation, start, end)
@@ -209,6 +242,7 @@ def normalize(original: str) -> NormalizedText:
             merged.extend(raw[i:end])
         i = end
 
+    merged = _creole_subjects(merged)
     tokens: list[Token] = []
     sentence_start = True
     comma = False

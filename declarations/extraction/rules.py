@@ -34,7 +34,8 @@ RULES: list[TriggerRule] = [
         "EMPLOI",
         "candidature",
         60,
-        r"postul[a-z]*|candidatures?(?: spontanees?)?|repondu a " + _W + r"{0,2}offres?",
+        r"postul[a-z]*|candidatures?(?: spontanees?)?|candidat(?:e|es|ent|er)"
+        r"|(?:repondu|repond|repondre|repondrai) (?:a|aux) " + _W + r"{0,3}(?:offres?|annonces?)",
     ),
     _rule(
         "EMPLOI",
@@ -92,7 +93,8 @@ RULES: list[TriggerRule] = [
         "emploi",
         50,
         r"(?:travaill|boss|taff)[a-z]*(?! sur)|missions?(?! locales?)|journee d interim|interim"
-        r"|remplacement|extras?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
+        r"|remplacement|extras?|vacations?|(?:mon|ma|un|une|le|la) (?:shift|service)|cdd|cdi"
+        r"|cueillettes?|recoltes?|(?:fini|finis|fait|fais|commence|attaque)[a-z]* (?:ma|une|la) journee (?:au|a|chez|de)"
         r"|(?:fait|commence|repris|reprends|repars|debute|fini) (?:un |une |mon |ma |le |la )?"
         r"(?:job|boulot|taf|taff|contrat|poste|saison)|baby sitting|babysitting|garde d enfants"
         r"|vendanges|(?:journee|jour|journees|jours|semaine|matinee|soiree|nuit) de (?:travail|boulot|taf|taff)"
@@ -124,7 +126,8 @@ RULES: list[TriggerRule] = [
         "enquete_metier",
         65,
         r"enquetes? (?:metiers?|professionnelles?)|interview[a-z]*"
-        r"|(?:explique|presente|raconte|parle de) (?:son|leur) (?:metier|boulot|travail)"
+        r"|(?:explique|presente|raconte|parle de|decrit) (?:son|leur|le|ce|un) (?:metier|boulot|travail)"
+        r"|(?:comprendre|connaitre|decouvrir|savoir) " + _W + r"{0,5}?(?:son|leur|le|ce) metier"
         r"|rencontre " + _W + r"{0,3}?professionnels?"
         r"|(?:regarde|vu|lu|cherche|renseigne|informe|decouvert|ecoute)[a-z]* " + _W + r"{0,4}?"
         r"(?:sur|du|le|les) (?:le |les )?metiers? (?:d|de|du)",
@@ -161,6 +164,14 @@ RULES: list[TriggerRule] = [
         r" (?:mon |ma |la |le )?(?:nouvelle |nouveau )?(?:conseill[a-z]*|referent[a-z]*|educat[a-z]*)"
         r"|simulation d entretien|entretien individuel",
     ),
+    # told to the counsellor: "on se voit le 2", "nous nous voyons mercredi"
+    _rule(
+        "PROJET_PROFESSIONNEL",
+        "rendez_vous_conseiller",
+        55,
+        r"on se (?:voit|revoit|verra|reverra)|nous nous (?:voyons|reverrons|verrons|revoyons)"
+        r"|(?:notre|votre|mon|le) prochain (?:rendez vous|rdv)",
+    ),
     # generic appointment: the kind comes from the words around it (see APPOINTMENT_CONTEXT)
     _rule("PROJET_PROFESSIONNEL", "rendez_vous_conseiller", 56, r"rendez vous|rdv", name="appointment"),
     # ── FORMATION ───────────────────────────────────────────────────────────────────────────────
@@ -175,7 +186,8 @@ RULES: list[TriggerRule] = [
         "formation",
         50,
         r"formations?|mooc|e learning|elearning|caces|sst|haccp|premiers secours|psc1|bafa"
-        r"|cours (?:de |d )(?!code|conduite)[a-z]+",
+        r"|cours (?:de |d )(?!code|conduite)[a-z]+|(?:les|mes|des) cours(?! (?:de |d )(?:code|conduite))"
+        r"|openclassrooms|examens?|certifications?|delf|dalf|tcf|tosa|toeic|voltaire",
     ),
     _rule(
         "FORMATION",
@@ -224,7 +236,9 @@ RULES: list[TriggerRule] = [
         "benevolat",
         75,
         r"benevol[a-z]*|volontariat|service civique|maraudes?|distribution alimentaire"
-        r"|secours populaire|secours catholique|restos du coeur|banque alimentaire|croix rouge|emmaus",
+        r"|secours populaire|secours catholique|restos du coeur|banque alimentaire|croix rouge|emmaus"
+        r"|aid[a-z]* (?:a |au |aux )?(?:l |une |mon |notre )?(?:asso|association)s?"
+        r"|nettoy[a-z]* (?:la |les |une )?plages?|ramassage de dechets",
     ),
     # ── LOGEMENT ────────────────────────────────────────────────────────────────────────────────
     # (_FLAT: "T1", "F2" as the normaliser splits them, and as recognisers spell them, "t un")
@@ -233,19 +247,30 @@ RULES: list[TriggerRule] = [
         "recherche_logement",
         55,
         r"(?:cherch|recherch|regard|consult|trouv|scroll|parcour|epluch)[a-z]* " + _W + r"{0,3}?"
-        r"(?:logements?|apparts?|appartements?|studios?|chambres?|colocs?|colocations?|"
+        r"(?:logements?|apparts?|appartements?|studios?|chambres?|coll?ocs?|coll?ocations?|"
         + _FLAT
-        + r"|maisons?)",
+        + r"|maisons?)"
+        # the site's name is an organisation, never part of a trigger: the verb before it is
+        r"|cherch[a-z]* (?:aussi )?(?:sur|dans)(?= (?:leboncoin|le bon coin|seloger|se loger|pap|lokaviz|appartager)\b)",
+    ),
+    # "j'ai appelé Foncia pour un studio": what the call was for (the agency's name is the organisation)
+    _rule(
+        "LOGEMENT",
+        "recherche_logement",
+        40,
+        r"pour (?:un|une|des|mon|ma) (?:logements?|apparts?|appartements?|studios?|coll?ocs?|coll?ocations?|"
+        + _FLAT
+        + r")",
     ),
     _rule(
         "LOGEMENT",
         "visite_logement",
         66,
-        r"visit[a-z]* " + _W + r"{0,2}?(?:apparts?|appartements?|studios?|logements?|chambres?|colocs?"
-        r"|colocations?|" + _FLAT + r"|maisons?)|visites? d (?:apparts?|appartements?|logements?)"
+        r"visit[a-z]* " + _W + r"{0,2}?(?:apparts?|appartements?|studios?|logements?|chambres?|coll?ocs?"
+        r"|coll?ocations?|" + _FLAT + r"|maisons?)|visites? d (?:une |un )?(?:apparts?|appartements?|logements?|studios?|coll?ocs?|coll?ocations?)"
         # "je vais voir une coloc", "on a vu un studio": seeing a flat is visiting it
-        r"|(?:voir|vu|revoir|revu) (?:un|une|le|la|l|deux|2) (?:apparts?|appartements?|studios?|colocs?"
-        r"|colocations?|" + _FLAT + r")",
+        r"|(?:voir|vu|revoir|revu) (?:un|une|le|la|l|deux|2) (?:apparts?|appartements?|studios?|coll?ocs?"
+        r"|coll?ocations?|" + _FLAT + r")",
     ),
     _rule(
         "LOGEMENT",
@@ -281,14 +306,17 @@ RULES: list[TriggerRule] = [
         r"|rugby|tennis|muscu[a-z]*|salle de sport|fitness|natation|nage|nager|piscine|(?:fait|faire|fais) du velo|(?:tour|heures?|sortie|seance) de velo|vtt|boxe|judo"
         r"|karate|danse|yoga|randonnee|rando|escalade|entrainement|ping pong|badminton|volley|skate|roller"
         r"|crossfit|athletisme|balade|promenade|marche a pied|pilates|zumba|equitation|surf|ski|match|patinoire"
-        r"|patin a glace|trampoline|accrobranche|karting|paintball|bowling|piscine|golf|paddle|kayak|canoe",
+        r"|patin a glace|trampoline|accrobranche|karting|paintball|bowling|piscine|golf|paddle|kayak|canoe"
+        r"|(?:on a|nous avons|j ai) (?:joue|gagne|perdu) (?:a|au|contre|le|notre|un|3|2)"
+        r"|marque (?:un |deux |2 |3 )?(?:essais?|buts?|paniers?)",
     ),
     _rule(
         "CULTURE_SPORT_LOISIRS",
         "culture",
         52,
         r"cinema|cine|musee|concert|theatre|expo|exposition|spectacle|festival|opera|visite guidee"
-        r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|escape game|laser game",
+        r"|monument|chateau|zoo|aquarium|planetarium|ballet|cirque|escape game|laser game"
+        r"|feux? d artifice|carnaval|defile|fete de la musique",
     ),
     # watching a match is an outing, playing one is sport
     _rule(
@@ -318,7 +346,7 @@ COUNSELLOR_WORDS = re.compile(
 )
 ADMIN_WORDS = re.compile(r"mairie|prefecture|caf|banque|impots|ants|urssaf")
 HOUSING_WORDS = re.compile(
-    r"logements?|apparts?|appartements?|studios?|colocs?|colocations?|loyer|bailleur|proprio|proprietaire"
+    r"logements?|apparts?|appartements?|studios?|coll?ocs?|coll?ocations?|loyer|bailleur|proprio|proprietaire"
     r"|leboncoin|le bon coin|seloger|se loger|foyer|fjt|residence|chambres?"
 )
 ALTERNANCE_WORDS = re.compile(r"alternance|apprentissage|apprenti|contrat pro")
