@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DeclarationStatusEnum": "declarations.models.Declaration.Status",
         "StepStatusEnum": "declarations.models.Step.Status",
+        "NotificationKindEnum": "declarations.models.Notification.Kind",
+        "StepKindEnum": "declarations.categories.Kind",
     },
 }
 
@@ -362,6 +364,15 @@ if AUDIO_RETENTION_DAYS_AFTER_REVIEW < 0:
 AUDIO_RETENTION_DAYS_UNSENT = env_int("AUDIO_RETENTION_DAYS_UNSENT", 90)
 if AUDIO_RETENTION_DAYS_UNSENT < 0:
     raise ImproperlyConfigured("AUDIO_RETENTION_DAYS_UNSENT must be 0 or more")
+# --- Notifications (declarations/notifications.py) ------------------------------------------------
+NOTIFICATION_ADAPTER = env_str("NOTIFICATION_ADAPTER", "declarations.notifications.OutboxOnly")
+NOTIFICATION_PUSH_URL = env_str("NOTIFICATION_PUSH_URL", "")
+NOTIFICATION_PUSH_TOKEN = env_str("NOTIFICATION_PUSH_TOKEN", "")
+NOTIFICATION_RETRY_HOURS = env_int("NOTIFICATION_RETRY_HOURS", 24)
+CELERY_BEAT_SCHEDULE["deliver-notifications"] = {
+    "task": "declarations.tasks.deliver_notifications",
+    "schedule": env_int("NOTIFICATION_EVERY_S", 30),
+}
 CELERY_BEAT_SCHEDULE["purge-expired-audio"] = {
     "task": "declarations.tasks.purge_expired_audio",
     "schedule": crontab(hour=3, minute=30),

@@ -284,6 +284,40 @@ class Review(models.Model):
         raise AppendOnlyError("reviews are append-only")
 
 
+class Notification(models.Model):
+    """What a person is told: kept here (the app reads them with `since`), then handed to the push
+    adapter the settings name (declarations/notifications.py). The text names no step, place or
+    health matter: a push shows on a locked phone's screen."""
+
+    class Kind(models.TextChoices):
+        READY = "ready", _("note prête à confirmer")
+        FAILED = "failed", _("note en échec")
+        STEP_VALIDATED = "step_validated", _("démarche validée")
+        STEP_REJECTED = "step_rejected", _("démarche refusée")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    declaration = models.ForeignKey(
+        "Declaration", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    step = models.ForeignKey("Step", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    title = models.CharField(_("titre"), max_length=120)
+    body = models.CharField(_("texte"), max_length=300)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["delivered_at", "created_at"]),
+        ]
+        verbose_name = _("notification")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id}"
+
+
 class ErasureRecord(models.Model):
     """Proof that a beneficiary's data was erased (RGPD art. 17), keeping no personal data of theirs.
 

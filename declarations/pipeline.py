@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from declarations import notifications
 from declarations.extraction import get_extractor
-from declarations.models import Declaration
+from declarations.models import Declaration, Notification
 from declarations.services import store_extracted_steps
 from speech.errors import SpeechError
 from speech.services import transcribe_audio
@@ -118,6 +119,9 @@ def _process(declaration: Declaration, declaration_id: int) -> str | None:
             declaration.processed_at = timezone.now()
             declaration.error = declaration.error_code = ""
             declaration.save()
+            notifications.notify(
+                user=declaration.beneficiary.user, kind=Notification.Kind.READY, declaration=declaration
+            )
     except SpeechError as exc:
         logger.info("declaration %s failed: %s (%s)", declaration_id, exc.code, exc.detail)
         _fail(declaration, exc.code, exc.message)
@@ -138,6 +142,7 @@ def _fail(declaration: Declaration, code: str, message: str) -> None:
     declaration.processed_at = timezone.now()
     with transaction.atomic():  # the report's roll-up follows the status in the same transaction
         declaration.save(update_fields=["status", "error_code", "error", "processed_at", "updated_at"])
+        notifications.notify(user=declaration.beneficiary.user, kind=Notification.Kind.FAILED, declaration=declaration)
 
 
 def requeue_stuck(*, older_than_s: float, queued_lost_after_s: float | None = None) -> list[int]:

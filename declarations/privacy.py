@@ -204,6 +204,11 @@ def export_beneficiary_data(beneficiary: Beneficiary) -> dict[str, Any]:
             ),
         },
         "declarations": [_declaration_data(declaration) for declaration in declarations],
+        "notifications": [
+            {"kind": n.kind, "title": n.title, "body": n.body, "declaration": n.declaration_id,
+             "created_at": _iso(n.created_at), "delivered_at": _iso(n.delivered_at)}
+            for n in user.notifications.order_by("created_at", "id")
+        ],
         "audio_files": [
             _audio_data(declaration)
             for declaration in declarations

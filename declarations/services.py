@@ -18,12 +18,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from declarations import rollup
+from declarations import notifications, rollup
 from declarations.categories import KINDS_BY_CATEGORY
 from declarations.extraction.demarches import codes_for_step
 from declarations.extraction.types import ExtractedStep
 from declarations.hours import category_hours, local_date, step_date_problem
-from declarations.models import Beneficiary, Declaration, Review, Step
+from declarations.models import Beneficiary, Declaration, Notification, Review, Step
 
 logger = logging.getLogger(__name__)
 
@@ -403,6 +403,12 @@ def review_step(
     step.decided_by = reviewer  # type: ignore[assignment]
     step.save()
     Review.objects.create(step=step, reviewer=reviewer, decision=decision, comment=comment, changes=changes)
+    notifications.notify(
+        user=declaration.beneficiary.user,
+        kind=Notification.Kind.STEP_VALIDATED if decision == Step.Decision.VALIDATED else Notification.Kind.STEP_REJECTED,
+        declaration=declaration,
+        step=step,
+    )
     if not declaration.steps.filter(decision=Step.Decision.PENDING).exists():
         declaration.status = Declaration.Status.REVIEWED
         declaration.reviewed_at = timezone.now()

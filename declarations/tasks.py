@@ -59,3 +59,11 @@ def clear_expired_sessions() -> int:
 
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(ignore_result=True)
+def deliver_notifications() -> int:
+    """Periodic (celery beat): hand new notifications to the push adapter the settings name."""
+    from declarations import notifications
+
+    return notifications.deliver_pending()

@@ -86,6 +86,8 @@ def test_it_turns_a_voice_note_into_validated_hours(worker: None, shared_dir: Pa
     done_steps = [step for step in body["steps"] if step["status"] == "done"]
     assert done_steps, body["steps"]
 
+    told = jeune.get("/api/v1/notifications/").json()
+    assert [(n["kind"], n["declaration_id"]) for n in told] == [("ready", declaration_id)]
     assert jeune.post(f"/api/v1/declarations/{declaration_id}/confirm/").json()["status"] == "submitted"
 
     step = done_steps[0]
@@ -102,4 +104,6 @@ def test_it_turns_a_voice_note_into_validated_hours(worker: None, shared_dir: Pa
 
     after = Decimal(conseillere.get(weeks_url).json()[0]["validated_hours"])
     assert after == before + Decimal(step["hours"])
+    since = jeune.get("/api/v1/notifications/", {"since": told[-1]["created_at"]}).json()
+    assert [(n["kind"], n["step_id"]) for n in since] == [("step_validated", step["id"])]
     assert Declaration.objects.get(pk=declaration_id).steps.filter(decision="validated").count() == 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.api import auth, me, privacy, reports, views
+from declarations.api import auth, me, notifications, privacy, reports, views
 
 urlpatterns = [
     path("auth/token/", auth.LoginApi.as_view(), name="token_obtain_pair"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/", me.MeApi.as_view(), name="me"),
     path("me/export/", privacy.MyDataExportApi.as_view(), name="me-export"),
     path("referentials/", me.ReferentialsApi.as_view(), name="referentials"),
+    path("notifications/", notifications.NotificationListApi.as_view(), name="notifications"),
     path("declarations/", views.DeclarationListCreateApi.as_view(), name="declarations"),
     path("declarations/<int:declaration_id>/", views.DeclarationDetailApi.as_view(), name="declaration"),
     path(

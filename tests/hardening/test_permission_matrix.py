@@ -54,6 +54,7 @@ POST   /api/v1/auth/logout/                      self      401  204   204       
 GET    /api/v1/me/                               -         401  200   200         200        200         200  200   200
 GET    /api/v1/me/export/                        -         401  200   200         403        403         403  403   403
 GET    /api/v1/referentials/                     -         200  200   200         200        200         200  200   200
+GET    /api/v1/notifications/                    -         401  200   200         200        200         200  200   200
 GET    /api/v1/declarations/                     -         401  200   200         200        200         403  403   403
 POST   /api/v1/declarations/                     -         401  202   202         403        403         403  403   403
 GET    /api/v1/declarations/{id}/                draft     401  200   404         404        404         404  404   404
@@ -279,6 +280,7 @@ API_CALLS: dict[tuple[str, str], Callable[[APIClient, World, str], Any]] = {
     ("GET /api/v1/me/", "-"): lambda c, w, p: c.get("/api/v1/me/"),
     ("GET /api/v1/me/export/", "-"): lambda c, w, p: c.get("/api/v1/me/export/"),
     ("GET /api/v1/referentials/", "-"): lambda c, w, p: c.get("/api/v1/referentials/"),
+    ("GET /api/v1/notifications/", "-"): lambda c, w, p: c.get("/api/v1/notifications/"),
     **{
         ("POST /api/v1/declarations/{id}/acknowledge/", target): (
             lambda t: lambda c, w, p: c.post(f"/api/v1/declarations/{w.declaration_id(t)}/acknowledge/")
