@@ -216,6 +216,9 @@ class Step(models.Model):
         _("décision"), max_length=16, choices=Decision.choices, default=Decision.PENDING
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # after a refusal, the young person may answer once; the counsellor sees it beside the decision
+    reply = models.TextField(_("réponse du jeune"), blank=True, default="", max_length=1000)
+    replied_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -369,6 +369,20 @@ def acknowledge_empty_declaration(*, declaration: Declaration, reviewer: Abstrac
 
 
 @transaction.atomic
+def reply_to_refusal(*, step: Step, comment: str) -> Step:
+    """The young person answers a refused step, once (their reason, a proof, a correction to come)."""
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    if step.decision != Step.Decision.REJECTED:
+        raise Conflict("step_not_rejected", _("On ne peut répondre qu'à une démarche refusée."))
+    if step.replied_at is not None:
+        raise Conflict("already_replied", _("Vous avez déjà répondu à ce refus."))
+    step.reply = comment.strip()
+    step.replied_at = timezone.now()
+    step.save(update_fields=["reply", "replied_at"])
+    return step
+
+
+@transaction.atomic
 @rollup.coalesced  # the step and, with the last decision, its declaration: one recomputation
 def review_step(
     *,

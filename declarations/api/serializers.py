@@ -40,10 +40,20 @@ class PersonRefSerializer(serializers.Serializer):
     display_name = serializers.CharField()
 
 
+class StepReplySerializer(serializers.Serializer):
+    comment = serializers.CharField()
+    replied_at = serializers.DateTimeField()
+
+
+class ReplyInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=1000, trim_whitespace=True)
+
+
 class StepOutputSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(allow_null=True)
     job_title = serializers.CharField(allow_null=True)
     review = serializers.SerializerMethodField()
+    reply = serializers.SerializerMethodField(help_text="La réponse du jeune à un refus, s'il a répondu.")
 
     class Meta:
         model = Step
@@ -51,6 +61,7 @@ class StepOutputSerializer(serializers.ModelSerializer):
             "id", "category", "kind", "status", "date", "count", "organization", "job_title", "rome_code",
             "duration_minutes", "evidence", "evidence_start", "evidence_end", "confidence",
             "demarche_pourquoi", "demarche_quoi", "demarche_comment", "origin", "hours", "decision", "review",
+            "reply",
         ]
 
     def to_representation(self, instance: Step) -> dict[str, Any]:
@@ -58,6 +69,10 @@ class StepOutputSerializer(serializers.ModelSerializer):
         for field in ("organization", "job_title"):
             data[field] = data[field] or None
         return data
+
+    @extend_schema_field(StepReplySerializer(allow_null=True))
+    def get_reply(self, step: Step) -> dict[str, Any] | None:
+        return {"comment": step.reply, "replied_at": step.replied_at} if step.replied_at else None
 
     def get_review(self, step: Step) -> dict[str, Any] | None:
         reviews = list(step.reviews.all())

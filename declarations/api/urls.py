@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("steps/<int:step_id>/", views.StepDetailApi.as_view(), name="step"),
     path("steps/<int:step_id>/review/", views.StepReviewApi.as_view(), name="step-review"),
+    path("steps/<int:step_id>/reply/", views.StepReplyApi.as_view(), name="step-reply"),
     path("reports/overview/", reports.ReportOverviewApi.as_view(), name="reports-overview"),
     path(
         "beneficiaries/<int:beneficiary_id>/weeks/",

@@ -23,6 +23,7 @@ from declarations.api.serializers import (
     DeclarationCreateInputSerializer,
     DeclarationOutputSerializer,
     DeclarationPageOutputSerializer,
+    ReplyInputSerializer,
     ReviewInputSerializer,
     StepCorrectionInputSerializer,
     StepFieldsInputSerializer,
@@ -195,6 +196,19 @@ class StepReviewApi(APIView):
         services.review_step(
             step=step, reviewer=request.user, decision=decision, corrections=data, hours=hours, comment=comment
         )
+        return Response(_fresh_step(step))
+
+
+class StepReplyApi(APIView):
+    @extend_schema(request=ReplyInputSerializer, responses=StepOutputSerializer, operation_id="steps_reply")
+    def post(self, request: Request, step_id: int) -> Response:
+        """After a refusal, the young person answers once; the counsellor sees it beside the decision.
+        A corrected step goes in a new note."""
+        step = _step_for(request, step_id)
+        _require_role(request, "beneficiary")
+        serializer = ReplyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.reply_to_refusal(step=step, comment=serializer.validated_data["comment"])
         return Response(_fresh_step(step))
 
 

@@ -176,3 +176,34 @@ def test_the_new_endpoints_are_in_the_schema_with_an_example(db: None, path: str
     schema = APIClient().get("/api/v1/schema/?format=json").json()
     answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
     assert answer["examples"], path
+
+
+def test_after_a_refusal_the_young_person_answers_once_and_the_counsellor_reads_it(
+    jeune: Beneficiary, other_jeune: Beneficiary, conseiller: Counsellor, api_for: ApiFor
+) -> None:
+    from django.test import Client
+
+    note = DeclarationFactory(beneficiary=jeune, status="submitted")
+    refused, pending = StepFactory(declaration=note), StepFactory(declaration=note, position=1)
+    api_for(conseiller).post(
+        f"/api/v1/steps/{refused.pk}/review/", {"decision": "rejected", "comment": "Quelle entreprise ?"}, format="json"
+    )
+    url = f"/api/v1/steps/{refused.pk}/reply/"
+
+    assert api_for(jeune).post(f"/api/v1/steps/{pending.pk}/reply/", {"comment": "?"}, format="json").json()["code"] == "step_not_rejected"
+    assert api_for(other_jeune).post(url, {"comment": "moi"}, format="json").status_code == 404
+    assert api_for(conseiller).post(url, {"comment": "moi"}, format="json").status_code == 403
+    assert api_for(jeune).post(url, {"comment": "   "}, format="json").status_code == 400
+
+    answered = api_for(jeune).post(url, {"comment": "  C'était chez Decathlon Part-Dieu.  "}, format="json")
+
+    assert answered.status_code == 200
+    assert answered.json()["reply"]["comment"] == "C'était chez Decathlon Part-Dieu."
+    again = api_for(jeune).post(url, {"comment": "encore"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "already_replied"
+    seen = api_for(conseiller).get(f"/api/v1/declarations/{note.pk}/").json()
+    assert seen["steps"][0]["reply"]["comment"] == "C'était chez Decathlon Part-Dieu."
+    page = Client()
+    page.force_login(conseiller.user)
+    html = page.get(f"/conseiller/declarations/{note.pk}/").content.decode()
+    assert "Réponse du jeune" in html and "chez Decathlon Part-Dieu" in html

@@ -79,6 +79,8 @@ POST   /api/v1/steps/{id}/review/                draft     401  403   404       
 POST   /api/v1/steps/{id}/review/                sent      401  403   404         200        404         404  404   404
 POST   /api/v1/steps/{id}/review/                health    401  403   404         200        404         404  404   404
 POST   /api/v1/steps/{id}/review/                grenoble  401  404   404         404        200         404  404   404
+POST   /api/v1/steps/{id}/reply/                 draft     401  409   404         404        404         404  404   404
+POST   /api/v1/steps/{id}/reply/                 sent      401  409   404         403        404         404  404   404
 GET    /api/v1/beneficiaries/{id}/weeks/         jeune     401  200   404         200        404         404  404   404
 GET    /api/v1/beneficiaries/{id}/weeks/         missing   401  404   404         404        404         404  404   404
 GET    /api/v1/reports/overview/                 -         401  403   403         403        403         200  200   403
@@ -121,7 +123,7 @@ ERROR_CODES = {
     401: {"not_authenticated", "authentication_failed"},
     403: {"permission_denied"},
     404: {"not_found"},
-    409: {"declaration_not_editable", "has_steps"},
+    409: {"declaration_not_editable", "has_steps", "step_not_rejected"},
 }
 
 
@@ -327,6 +329,12 @@ API_CALLS: dict[tuple[str, str], Callable[[APIClient, World, str], Any]] = {
         ("POST /api/v1/steps/{id}/review/", target): _review(target)
         for target in ("draft", "sent", "health", "grenoble")
     },
+    **{
+        ("POST /api/v1/steps/{id}/reply/", target): (
+            lambda t: lambda c, w, p: c.post(f"/api/v1/steps/{w.step_id(t)}/reply/", {"comment": "Voici"}, format="json")
+        )(target)
+        for target in ("draft", "sent")
+    },
     ("GET /api/v1/beneficiaries/{id}/weeks/", "jeune"): lambda c, w, p: c.get(
         f"/api/v1/beneficiaries/{w.jeune.pk}/weeks/", {"from": "2026-01-05", "to": "2026-02-01"}
     ),
@@ -347,7 +355,7 @@ def snapshot() -> tuple[Any, ...]:
     """Everything an operation could change: a refused one must leave all of it as it was."""
     return (
         sorted(Declaration.objects.values_list("pk", "status", "submitted_at", "acknowledged_by")),
-        sorted(Step.objects.values_list("pk", "category", "kind", "count", "decision", "organization")),
+        sorted(Step.objects.values_list("pk", "category", "kind", "count", "decision", "organization", "reply")),
         Review.objects.count(),
     )
 
