@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import threading
 from pathlib import Path
 from typing import TypedDict
@@ -58,6 +59,63 @@ def _missing_files(engine: str, path: Path) -> list[str]:
     return missing
 
 
+# CTranslate2's model.bin layout (ctranslate2/specs/model_spec.py `_serialize`), binary versions 5 and 6:
+# version, spec name, revision, then each variable's name, shape, dtype and byte count before its bytes,
+# then the aliases. Walking the headers (seeking over the weights) takes milliseconds and finds a file
+# cut short by a failed copy, which CTranslate2 only reports when loading ("invalid payload size").
+_CT2_VERSIONS = (5, 6)
+
+
+class _Truncated(Exception):
+    pass
+
+
+def _ct2_problem(model_bin: Path) -> str | None:
+    """Why `model_bin` is not a whole faster-whisper (CTranslate2 Whisper) model file, or None."""
+    size = model_bin.stat().st_size
+    with model_bin.open("rb") as f:
+
+        def read(fmt: str) -> int:
+            raw = f.read(struct.calcsize(fmt))
+            if len(raw) < struct.calcsize(fmt):
+                raise _Truncated
+            return int(struct.unpack("<" + fmt, raw)[0])
+
+        def string() -> str:
+            length = read("H")
+            raw = f.read(length)
+            if len(raw) < length:
+                raise _Truncated
+            return raw.rstrip(b"\0").decode("utf-8", "replace")
+
+        try:
+            version = read("I")
+            if version not in _CT2_VERSIONS:
+                return f"model.bin is not a CTranslate2 model of a known format (binary version {version})"
+            spec = string()
+            if spec != "WhisperSpec":
+                return f"model.bin holds a CTranslate2 {spec or 'unnamed'} model, not a Whisper one"
+            read("I")  # spec revision
+            for _ in range(read("I")):
+                string()
+                for _ in range(read("B")):
+                    read("I")
+                read("B")  # dtype
+                length = read("I")
+                end = f.tell() + length
+                if end > size:
+                    raise _Truncated
+                f.seek(end)
+            for _ in range(read("I")):
+                string()
+                string()
+            if f.tell() != size:
+                return f"model.bin has {size - f.tell():,} bytes after its last variable: not a clean copy"
+        except _Truncated:
+            return f"model.bin is truncated ({size:,} bytes, cut inside its weights): copy it again"
+    return None
+
+
 def check_model(engine: str, path: Path) -> None:
     """Raise SpeechModelUnavailable, saying what is missing and what to set, unless `path` holds a model."""
     if engine not in ENGINES:
@@ -82,6 +140,9 @@ def check_model(engine: str, path: Path) -> None:
                 f"{fix}"
             )
         )
+    problem = _ct2_problem(path / "model.bin") if engine == "whisper" else None
+    if problem:
+        raise SpeechModelUnavailable(detail=f"{path} (SPEECH_MODEL_PATH): {problem}. {fix}")
 
 
 def default_model_path(engine: str) -> Path:

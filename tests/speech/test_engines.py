@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -220,3 +221,51 @@ def test_vosk_hands_over_to_a_fresh_recogniser_at_pauses_with_absolute_word_time
         inside = [w for w in renewed.words if k * length_s <= w.start < (k + 1) * length_s]
         assert len(inside) >= len(alone.words) - 2, (k, renewed.words)
     assert renewed.words[0].start == pytest.approx(alone.words[0].start, abs=0.05)
+
+
+def _whisper_dir_with(tmp_path: Path, model_bin: bytes) -> Path:
+    """A faster-whisper directory: the real tokenizer and vocabulary beside the given model.bin."""
+    directory = tmp_path / "whisper"
+    directory.mkdir()
+    for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+        (directory / name).symlink_to(WHISPER_MODEL / name)
+    (directory / "model.bin").write_bytes(model_bin)
+    return directory
+
+
+def test_check_model_refuses_a_truncated_model_bin_before_ctranslate2_loads_it(tmp_path: Path) -> None:
+    """A copy cut short (a disk full, an interrupted download) is caught at start-up with what to do,
+    not at the first note by CTranslate2's "invalid payload size"."""
+    with (WHISPER_MODEL / "model.bin").open("rb") as whole:
+        directory = _whisper_dir_with(tmp_path, whole.read(3_000_000))
+
+    with pytest.raises(SpeechModelUnavailable) as raised:
+        check_model("whisper", directory)
+
+    assert "model.bin is truncated" in raised.value.detail
+    assert "SPEECH_MODEL_PATH" in raised.value.detail
+    # and CTranslate2 itself would indeed refuse it, later and less clearly
+    from faster_whisper import WhisperModel
+
+    with pytest.raises(RuntimeError):
+        WhisperModel(str(directory), device="cpu", compute_type="int8", local_files_only=True)
+
+
+def test_check_model_refuses_a_ctranslate2_model_that_is_not_whisper(tmp_path: Path) -> None:
+    name = b"TransformerSpec\0"
+    header = struct.pack("<I", 6) + struct.pack("<H", len(name)) + name + struct.pack("<II", 1, 0)
+    directory = _whisper_dir_with(tmp_path, header + struct.pack("<I", 0))
+
+    with pytest.raises(SpeechModelUnavailable) as raised:
+        check_model("whisper", directory)
+
+    assert "TransformerSpec model, not a Whisper one" in raised.value.detail
+
+
+def test_check_model_refuses_a_model_bin_that_is_not_ctranslate2(tmp_path: Path) -> None:
+    directory = _whisper_dir_with(tmp_path, b"<html>404 Not Found</html>")
+
+    with pytest.raises(SpeechModelUnavailable) as raised:
+        check_model("whisper", directory)
+
+    assert "not a CTranslate2 model" in raised.value.detail
