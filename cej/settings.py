@@ -346,6 +346,16 @@ SPEECH_DOMAIN_PROMPT = env_str(
     "Mission Locale, France Travail, CV, candidature, entretien, alternance, PMSMP, CEJ.",
 )
 
+# A transcribed step whose confidence, recalibrated with how well its evidence was heard, is under
+# SPEECH_ATTENTION_BELOW, and whose evidence holds meaning-bearing words heard under
+# SPEECH_DOUBTFUL_WORD_CONF, is flagged "mot incertain : … ?" (declarations/extraction/doubt.py).
+# Chosen by benchmarks/bench_doubt.py on transcripts of the corpus's dev notes (figures in the README).
+SPEECH_DOUBTFUL_WORD_CONF = env_float("SPEECH_DOUBTFUL_WORD_CONF", 0.4)
+SPEECH_ATTENTION_BELOW = env_float("SPEECH_ATTENTION_BELOW", 0.7)
+# Words the recogniser is nudged towards (faster-whisper hotwords, a prefix the decoder sees on every
+# window); empty by default: see the table beside SPEECH_DOMAIN_PROMPT.
+SPEECH_HOTWORDS = env_str("SPEECH_HOTWORDS", "")
+
 # --- Declarations -----------------------------------------------------------------------------------
 # Steps one declaration may hold (added by the young person, or extracted: the first ones are kept).
 MAX_STEPS_PER_DECLARATION = env_int("MAX_STEPS_PER_DECLARATION", 30)

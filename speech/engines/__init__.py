@@ -166,6 +166,7 @@ def load_engine(engine: str, model_path: Path) -> SpeechEngine:
             cpu_threads=settings.WHISPER_CPU_THREADS,
             language=settings.SPEECH_LANGUAGE,
             initial_prompt=settings.SPEECH_DOMAIN_PROMPT,
+            hotwords=settings.SPEECH_HOTWORDS,
         )
     from speech.engines.vosk import VoskEngine
 

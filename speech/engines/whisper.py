@@ -36,6 +36,7 @@ class WhisperEngine:
         cpu_threads: int = 0,
         language: str | None = "fr",
         initial_prompt: str | None = None,
+        hotwords: str | None = None,
     ) -> None:
         path = Path(model_path)
         if not (path / "model.bin").is_file():
@@ -49,6 +50,7 @@ class WhisperEngine:
         self.beam_size = beam_size
         self.vad_filter = vad_filter
         self.initial_prompt = initial_prompt or None
+        self.hotwords = hotwords or None
         # local_files_only: a worker must never reach the network; a missing file is an error, not a download.
         self._model = WhisperModel(
             str(path),
@@ -86,6 +88,7 @@ class WhisperEngine:
             beam_size=self.beam_size,
             vad_filter=self.vad_filter,
             initial_prompt=self.initial_prompt,
+            hotwords=self.hotwords,
             word_timestamps=True,
             # Each note is short; conditioning on earlier text only spreads a hallucination further.
             condition_on_previous_text=False,

@@ -1,0 +1,110 @@
+"""Recogniser hints decided by figures: no hint, the word-list prompt, a natural French sentence,
+hotwords — on real speech (speech-dev) and on the domain notes (audio-dev), side by side.
+
+    .venv/bin/python benchmarks/bench_prompt.py [-n 30]
+
+One faster-whisper model (the configured one, beam and threads from settings) is loaded once; each
+file is transcribed under every configuration in turn, so the machine's drift falls on all alike.
+Prints WER on both sets, audio → steps F1 on the audio-dev notes (the configured extractor, scored
+like `evaluate_audio`) and the compute relative to no hint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
+AUDIO_DEV = SHARED / "datasets" / "audio-dev"
+SPEECH_DEV = SHARED / "datasets" / "speech-dev"
+DECLARATIONS_DEV = SHARED / "datasets" / "declarations-dev.jsonl"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cej.settings")
+os.environ.setdefault("SPEECH_ENGINE", "whisper")
+
+WORDS = "Mission Locale, France Travail, CV, candidature, entretien, alternance, PMSMP, CEJ."
+SENTENCE = (
+    "Cette semaine, j'ai envoyé mon CV, j'ai eu un entretien et j'ai vu ma conseillère à la Mission Locale "
+    "pour mon contrat d'engagement jeune."
+)
+CONFIGS = {
+    "no hint": {"initial_prompt": None, "hotwords": None},
+    "word-list prompt": {"initial_prompt": WORDS, "hotwords": None},
+    "sentence prompt": {"initial_prompt": SENTENCE, "hotwords": None},
+    "hotwords (word list)": {"initial_prompt": None, "hotwords": WORDS},
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", "--files", type=int, default=30, help="audio-dev notes (default 30)")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    import jiwer
+
+    from declarations.audio_evaluation import Transcribed, score_transcripts
+    from declarations.extraction import build_extractor
+    from speech.engines import get_engine
+    from speech.evaluation import normalize_for_wer
+    from speech.services import transcribe_audio
+
+    engine = get_engine()
+    with open(DECLARATIONS_DEV, encoding="utf-8") as lines:
+        gold = {r["id"]: r for r in map(json.loads, lines)}
+    with open(AUDIO_DEV / "manifest.jsonl", encoding="utf-8") as lines:
+        notes = [json.loads(line) for line in lines][: args.files]
+    with open(SPEECH_DEV / "manifest.jsonl", encoding="utf-8") as lines:
+        clips = [json.loads(line) for line in lines]
+    heard: dict[str, dict[str, list[tuple[str, str]]]] = {
+        c: {"audio-dev": [], "speech-dev": []} for c in CONFIGS
+    }
+    transcripts: dict[str, list[Transcribed]] = {c: [] for c in CONFIGS}
+    seconds = dict.fromkeys(CONFIGS, 0.0)
+    files = [("audio-dev", AUDIO_DEV / n["file"], gold[n["id"]]["text"], n) for n in notes]
+    files += [("speech-dev", SPEECH_DEV / c["file"], c["text"], c) for c in clips]
+    transcribe_audio(files[0][1], engine=engine)  # warm-up
+    for corpus, path, reference, row in files:
+        for name, hints in CONFIGS.items():
+            engine.initial_prompt = hints["initial_prompt"]  # type: ignore[attr-defined]
+            engine.hotwords = hints["hotwords"]  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            result = transcribe_audio(path, engine=engine)
+            seconds[name] += time.perf_counter() - started
+            heard[name][corpus].append((normalize_for_wer(reference), normalize_for_wer(result.text)))
+            if corpus == "audio-dev":
+                transcripts[name].append(
+                    Transcribed(
+                        row["id"], row["format"], row["engine"], result.text, duration_s=result.duration_s
+                    )
+                )
+        print(f"{corpus} {path.name} done", file=sys.stderr)
+    extractor = build_extractor()
+    records = [gold[n["id"]] for n in notes]
+    base = seconds["no hint"]
+    print(
+        f"\nfaster-whisper {Path(engine.model_path).name}, beam {engine.beam_size}; "  # type: ignore[attr-defined]
+        f"{len(notes)} audio-dev notes, {len(clips)} speech-dev clips"
+    )
+    print(
+        "| hint | WER speech-dev (real voices) | WER audio-dev | audio → steps F1 (audio-dev) | compute vs no hint |"
+    )
+    print("|---|---|---|---|---|")
+    for name in CONFIGS:
+        wer = {c: jiwer.wer([r for r, _ in pairs], [h for _, h in pairs]) for c, pairs in heard[name].items()}
+        f1 = score_transcripts(extractor, records, transcripts[name])[0].f1_audio
+        print(
+            f"| {name} | {wer['speech-dev']:.3f} | {wer['audio-dev']:.3f} | {f1:.3f} | {seconds[name] / base:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
