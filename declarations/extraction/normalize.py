@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
 from text_to_num import alpha2digit
 
 # Word tokens: runs of letters or runs of digits ("6h30" → "6", "h", "30").
@@ -213,6 +214,46 @@ def _creole_subjects(words: list[tuple[str, int, int]]) -> list[tuple[str, int, 
     return out
 
 
+# Weekdays as the recogniser mishears them, in regular ways (read on the audio-dev transcripts, where
+# "jeudi" came out as "je dis" in 15 of its 23 occurrences): "Je dis, j'ai postulé", "je dis soir",
+# "l'undi", "l'indi", "merpredi". Only where the context leaves no other reading: "ce que je dis",
+# "je dis hier" and "je dis que" stay as they are.
+_JEUDI_NEXT = frozenset({"soir", "matin", "apres", "midi", "aprem", "prochain", "dernier"})
+_SUBJECTS = frozenset({"j", "je", "on", "il", "elle", "nous", "tu", "ils", "elles"})
+_LUNDI_HEARD = re.compile(r"^[eiuy]n{1,2}d(?:i|ie|it|is|y)$")
+_LONG_WEEKDAYS = ("mercredi", "vendredi", "dimanche")
+
+
+def _recogniser_days(words: list[tuple[str, int, int]], original: str) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(words):
+        word, start, end = words[i]
+        following = words[i + 1] if i + 1 < len(words) else None
+        after = words[i + 2] if i + 2 < len(words) else None
+        previous = out[-1][0] if out else None
+        if word == "je" and following is not None and following[0] == "dis" and after is not None:
+            if previous not in ("que", "qu") and (
+                after[0] in _JEUDI_NEXT or (after[0] in _SUBJECTS and "," in original[following[2] : after[1]])
+            ):
+                out.append(("jeudi", start, following[2]))
+                i += 2
+                continue
+        if word == "l" and following is not None and _LUNDI_HEARD.match(following[0]):
+            out.append(("lundi", start, following[2]))
+            i += 2
+            continue
+        if len(word) >= 7 and word.isalpha() and word not in _LONG_WEEKDAYS:
+            day = next((d for d in _LONG_WEEKDAYS if Levenshtein.distance(word.removesuffix("s"), d) == 1), None)
+            if day is not None:
+                out.append((day, start, end))
+                i += 1
+                continue
+        out.append(words[i])
+        i += 1
+    return out
+
+
 def normalize(original: str) -> NormalizedText:
     """Tokenise, fold, write numbers as digits and drop hesitations, keeping original offsets."""
     raw: list[tuple[str, int, int]] = []  # (folded word or punctuation, start, end)
@@ -242,7 +283,7 @@ def normalize(original: str) -> NormalizedText:
             merged.extend(raw[i:end])
         i = end
 
-    merged = _creole_subjects(merged)
+    merged = _recogniser_days(_creole_subjects(merged), original)
     tokens: list[Token] = []
     sentence_start = True
     comma = False
