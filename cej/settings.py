@@ -333,6 +333,8 @@ SPEECH_MIN_DURATION_S = env_float("SPEECH_MIN_DURATION_S", 0.3)
 # 15 minutes of noise cost a worker nothing. 0 turns the check off.
 SPEECH_MIN_SPEECH_RATIO = env_float("SPEECH_MIN_SPEECH_RATIO", 0.1)
 WHISPER_COMPUTE_TYPE = env_str("WHISPER_COMPUTE_TYPE", "int8")
+# "auto": a GPU when CTranslate2 finds one (a transcription host with WHISPER_DEVICE=cuda), else the CPU.
+WHISPER_DEVICE = env_choice("WHISPER_DEVICE", "auto", ("auto", "cpu", "cuda"))
 # Beam 5 over greedy: WER 0.224 vs 0.286 on real French speech (speech-dev), 0.207 vs 0.222 on the
 # synthetic notes, for 2.5x the compute (RTF 0.50 vs 0.20 on 2 cores): still well under real time, and a
 # counsellor's trust in the transcript is worth more than worker time. VAD off: no gain here (0.295 on

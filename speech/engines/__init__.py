@@ -161,6 +161,7 @@ def load_engine(engine: str, model_path: Path) -> SpeechEngine:
         return WhisperEngine(
             model_path,
             compute_type=settings.WHISPER_COMPUTE_TYPE,
+            device=settings.WHISPER_DEVICE,
             beam_size=settings.WHISPER_BEAM_SIZE,
             vad_filter=settings.WHISPER_VAD_FILTER,
             cpu_threads=settings.WHISPER_CPU_THREADS,

@@ -31,6 +31,7 @@ class WhisperEngine:
         model_path: str | Path,
         *,
         compute_type: str = "int8",
+        device: str = "cpu",
         beam_size: int = 1,
         vad_filter: bool = False,
         cpu_threads: int = 0,
@@ -54,7 +55,7 @@ class WhisperEngine:
         # local_files_only: a worker must never reach the network; a missing file is an error, not a download.
         self._model = WhisperModel(
             str(path),
-            device="cpu",
+            device=device,
             compute_type=compute_type,
             cpu_threads=cpu_threads,
             local_files_only=True,
