@@ -207,6 +207,9 @@ class Step(models.Model):
     evidence_start = models.PositiveIntegerField(null=True, blank=True)
     evidence_end = models.PositiveIntegerField(null=True, blank=True)
     confidence = models.FloatField(null=True, blank=True)
+    # Why the counsellor should look twice, set at extraction: [{"code", "message"}], e.g. a word of the
+    # evidence the recogniser was unsure of ("mot incertain : jeudi ?"). See extraction/doubt.py.
+    attention = models.JSONField(default=list, blank=True)
     demarche_pourquoi = models.CharField(max_length=16, blank=True)
     demarche_quoi = models.CharField(max_length=16, blank=True)
     # The "comment" (how) code France Travail requires for most démarches, e.g. C12.02 "Sur internet".

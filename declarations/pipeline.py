@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from declarations import notifications
 from declarations.extraction import get_extractor
+from declarations.extraction.doubt import apply_doubt, shipped_recalibration
 from declarations.models import Declaration, Notification
 from declarations.services import store_extracted_steps
 from speech.errors import SpeechError
@@ -112,8 +113,16 @@ def _process(declaration: Declaration, declaration_id: int) -> str | None:
                 declaration.save()
         started = time.perf_counter()
         extracted = get_extractor().extract(declaration.transcript, recorded_at=declaration.recorded_at)
+        attention = apply_doubt(
+            extracted,
+            declaration.transcript,
+            declaration.words or [],
+            threshold=settings.SPEECH_DOUBTFUL_WORD_CONF,
+            attention_below=settings.SPEECH_ATTENTION_BELOW,
+            recalibration=shipped_recalibration(),
+        )
         with transaction.atomic():
-            store_extracted_steps(declaration=declaration, extracted=extracted)
+            store_extracted_steps(declaration=declaration, extracted=extracted, attention=attention)
             declaration.extract_seconds = time.perf_counter() - started
             declaration.status = Declaration.Status.TO_CONFIRM
             declaration.processed_at = timezone.now()

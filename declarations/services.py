@@ -196,8 +196,14 @@ def unqueued_declarations(*, older_than_s: float) -> list[int]:
     )
 
 
-def store_extracted_steps(*, declaration: Declaration, extracted: list[ExtractedStep]) -> list[Step]:
-    """Replace the declaration's extracted steps (a re-run never duplicates them)."""
+def store_extracted_steps(
+    *,
+    declaration: Declaration,
+    extracted: list[ExtractedStep],
+    attention: list[list[dict[str, str]]] | None = None,
+) -> list[Step]:
+    """Replace the declaration's extracted steps (a re-run never duplicates them); `attention` gives
+    each step's reasons to be checked (extraction/doubt.py), in the same order."""
     structure = declaration.beneficiary.structure
     declaration.steps.filter(origin=Step.Origin.EXTRACTED).delete()
     extracted = extracted[: settings.MAX_STEPS_PER_DECLARATION]  # a run-away note keeps its first ones
@@ -220,6 +226,7 @@ def store_extracted_steps(*, declaration: Declaration, extracted: list[Extracted
             evidence_start=item.start,
             evidence_end=item.end,
             confidence=item.confidence,
+            attention=attention[index] if attention and index < len(attention) else [],
             demarche_pourquoi=item.demarche_pourquoi or "",
             demarche_quoi=item.demarche_quoi or "",
             demarche_comment=item.demarche_comment or "",

@@ -126,3 +126,42 @@ def test_it_turns_an_unexpected_error_into_a_french_reason(monkeypatch: pytest.M
     assert declaration.error_code == "processing_error"
     assert "boom" not in declaration.error
     assert declaration.error.startswith("Une erreur est survenue")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("threshold", "expect_flags"), [(1.01, True), (0.0, False)])
+def test_a_transcribed_note_flags_steps_resting_on_doubtful_words(
+    tmp_path: Path, settings: Any, whisper_model_path: Path, shared_dir: Path, threshold: float, expect_flags: bool
+) -> None:
+    """Real faster-whisper on a real note: with every word doubtful (thresholds above 1) each step is
+    flagged in the API with the words it rests on; with none, nothing is."""
+    from rest_framework.test import APIClient
+
+    from speech.engines import reset_engine
+
+    settings.SPEECH_ENGINE = "whisper"
+    settings.SPEECH_MODEL_PATH = str(whisper_model_path)
+    settings.SPEECH_DOUBTFUL_WORD_CONF = threshold
+    settings.SPEECH_ATTENTION_BELOW = threshold
+    reset_engine()
+    try:
+        declaration = _audio_declaration(
+            (shared_dir / "datasets" / "audio-dev" / "v002.m4a").read_bytes(), tmp_path, settings
+        )
+        assert pipeline.process_declaration(declaration.pk) == Declaration.Status.TO_CONFIRM
+    finally:
+        reset_engine()
+
+    client = APIClient()
+    client.force_authenticate(declaration.beneficiary.user)
+    steps = client.get(f"/api/v1/declarations/{declaration.pk}/").json()["steps"]
+    assert steps
+    for step in steps:
+        assert step["needs_attention"] is expect_flags
+        if expect_flags:
+            assert step["attention"] and all(r["message"].startswith("mot incertain : ") for r in step["attention"])
+            for reason in step["attention"]:
+                word = reason["message"].removeprefix("mot incertain : ").removesuffix(" ?")
+                assert word.lower() in step["evidence"].lower()
+        else:
+            assert step["attention"] == []

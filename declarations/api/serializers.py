@@ -49,8 +49,17 @@ class ReplyInputSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=1000, trim_whitespace=True)
 
 
+class AttentionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Code stable, par exemple doubtful_word.")
+    message = serializers.CharField(help_text="En français, par exemple « mot incertain : jeudi ? ».")
+
+
 class StepOutputSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(allow_null=True)
+    needs_attention = serializers.SerializerMethodField(
+        help_text="Vrai quand la démarche est à vérifier de près (voir attention)."
+    )
+    attention = AttentionSerializer(many=True, read_only=True, help_text="Pourquoi la vérifier.")
     job_title = serializers.CharField(allow_null=True)
     review = serializers.SerializerMethodField()
     reply = serializers.SerializerMethodField(help_text="La réponse du jeune à un refus, s'il a répondu.")
@@ -60,7 +69,7 @@ class StepOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "category", "kind", "status", "date", "count", "organization", "job_title", "rome_code",
             "duration_minutes", "evidence", "evidence_start", "evidence_end", "confidence",
-            "demarche_pourquoi", "demarche_quoi", "demarche_comment", "origin", "hours", "decision", "review",
+            "needs_attention", "attention", "demarche_pourquoi", "demarche_quoi", "demarche_comment", "origin", "hours", "decision", "review",
             "reply",
         ]
 
@@ -69,6 +78,9 @@ class StepOutputSerializer(serializers.ModelSerializer):
         for field in ("organization", "job_title"):
             data[field] = data[field] or None
         return data
+
+    def get_needs_attention(self, step: Step) -> bool:
+        return bool(step.attention)
 
     @extend_schema_field(StepReplySerializer(allow_null=True))
     def get_reply(self, step: Step) -> dict[str, Any] | None:

@@ -207,3 +207,27 @@ def test_after_a_refusal_the_young_person_answers_once_and_the_counsellor_reads_
     page.force_login(conseiller.user)
     html = page.get(f"/conseiller/declarations/{note.pk}/").content.decode()
     assert "Réponse du jeune" in html and "chez Decathlon Part-Dieu" in html
+
+
+def test_a_step_to_check_says_why_to_the_app_and_on_the_counsellors_page(
+    jeune: Beneficiary, conseiller: Counsellor, api_for: ApiFor
+) -> None:
+    from django.test import Client
+
+    note = DeclarationFactory(beneficiary=jeune, status="submitted")
+    StepFactory(
+        declaration=note, attention=[{"code": "doubtful_word", "message": "mot incertain : jeudi ?"}]
+    )
+    StepFactory(declaration=note, position=1)
+
+    steps = api_for(conseiller).get(f"/api/v1/declarations/{note.pk}/").json()["steps"]
+
+    assert [(s["needs_attention"], s["attention"]) for s in steps] == [
+        (True, [{"code": "doubtful_word", "message": "mot incertain : jeudi ?"}]),
+        (False, []),
+    ]
+    assert api_for(jeune).get(f"/api/v1/declarations/{note.pk}/").json()["steps"][0]["needs_attention"] is True
+    page = Client()
+    page.force_login(conseiller.user)
+    html = page.get(f"/conseiller/declarations/{note.pk}/").content.decode()
+    assert html.count("À vérifier") == 1 and "mot incertain : jeudi ?" in html
