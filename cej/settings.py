@@ -342,20 +342,21 @@ WHISPER_DEVICE = env_choice("WHISPER_DEVICE", "auto", ("auto", "cpu", "cuda"))
 WHISPER_BEAM_SIZE = env_int("WHISPER_BEAM_SIZE", 5)
 WHISPER_VAD_FILTER = env_bool("WHISPER_VAD_FILTER", False)
 WHISPER_CPU_THREADS = env_int("WHISPER_CPU_THREADS", 0)
-# Programme vocabulary given to the recogniser as a hint (whisper initial prompt).
-SPEECH_DOMAIN_PROMPT = env_str(
-    "SPEECH_DOMAIN_PROMPT",
-    "Mission Locale, France Travail, CV, candidature, entretien, alternance, PMSMP, CEJ.",
-)
-
-# A transcribed step whose confidence, recalibrated with how well its evidence was heard, is under
-# SPEECH_ATTENTION_BELOW, and whose evidence holds meaning-bearing words heard under
-# SPEECH_DOUBTFUL_WORD_CONF, is flagged "mot incertain : … ?" (declarations/extraction/doubt.py).
-# Chosen by benchmarks/bench_doubt.py on transcripts of the corpus's dev notes (figures in the README).
-SPEECH_DOUBTFUL_WORD_CONF = env_float("SPEECH_DOUBTFUL_WORD_CONF", 0.4)
-SPEECH_ATTENTION_BELOW = env_float("SPEECH_ATTENTION_BELOW", 0.7)
+# Hints to the recogniser, decided by figures (benchmarks/bench_prompt.py, 2026-12-08, beam 5, each file
+# under every variant in turn; 30 audio-dev notes, 12 real speech-dev clips):
+#   hint                 WER real speech  WER audio-dev  audio→steps F1  compute
+#   none (default)       0.252            0.200          0.743           1.00
+#   word-list prompt     0.257            0.199          0.741           1.46
+#   French sentence      0.290            0.197          0.767           1.22
+#   hotwords (list)      0.362            0.236          0.731           2.95
+# No hint: the word list ("Mission Locale, France Travail, CV…", the default until then) gains nothing on
+# the domain notes, costs a little on real speech and half as much compute again, and Whisper wrote it
+# out as the transcript of 7 of 120 notes it could not read (a note declaring "entretien, candidature"
+# nobody said; such an echo is now removed, speech/engines/whisper.py). A sentence helps the synthetic
+# notes a little and hurts real voices beyond noise; hotwords hurt both.
+SPEECH_DOMAIN_PROMPT = env_str("SPEECH_DOMAIN_PROMPT", "")
 # Words the recogniser is nudged towards (faster-whisper hotwords, a prefix the decoder sees on every
-# window); empty by default: see the table beside SPEECH_DOMAIN_PROMPT.
+# window); empty by default: see the table above.
 SPEECH_HOTWORDS = env_str("SPEECH_HOTWORDS", "")
 
 # --- Declarations -----------------------------------------------------------------------------------

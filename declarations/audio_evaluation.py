@@ -103,7 +103,7 @@ def synthesised(records: list[dict[str, Any]], field_name: str = "text") -> Iter
         for index, record in enumerate(records):
             extension, container, codec, rate = PHONE_CODECS[index % len(PHONE_CODECS)]
             voice, speed, pitch = ESPEAK_VOICES[(index // len(PHONE_CODECS)) % len(ESPEAK_VOICES)]
-            raw = Path(tmp) / f"{index}.wav"
+            raw = Path(tmp) / f"{index}-espeak.wav"  # not the target's name: .wav is a phone format too
             subprocess.run(
                 [espeak, "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(raw), record[field_name]],
                 check=True,

@@ -113,7 +113,42 @@ class WhisperEngine:
                     piece = _joined(words.pop(), piece)
                 words.append(piece)
         text = " ".join(t for t in texts if t)
+        kept = _without_echo(words, [h for h in (self.initial_prompt, self.hotwords) if h])
+        if len(kept) != len(words):
+            words, text = kept, " ".join(w.word for w in kept)
         return Transcript(text=text, words=words, language=info.language)
+
+
+# On audio it cannot read, Whisper may write out its prompt instead ("Mission Locale, France Travail,
+# CV, candidature…"): seen in 7 of 120 hard synthetic notes. A transcript echoing the prompt would
+# give the extractor steps nobody declared, so a run of words that copies a hint is removed.
+ECHO_SIMILARITY = 85.0
+
+
+def _without_echo(words: list[Word], hints: list[str]) -> list[Word]:
+    from rapidfuzz import fuzz
+
+    from speech.evaluation import normalize_for_wer
+
+    for hint in hints:
+        target = normalize_for_wer(hint)
+        size = len(target.split())
+        if size < 3:
+            continue
+        while True:  # the best-matching run first, one word more or less than the hint, until none is left
+            best: tuple[float, int, int] | None = None
+            for length in (size + 1, size, size - 1):
+                for i in range(len(words) - length + 1):
+                    ratio = fuzz.ratio(
+                        normalize_for_wer(" ".join(w.word for w in words[i : i + length])), target
+                    )
+                    if ratio >= ECHO_SIMILARITY and (best is None or ratio > best[0]):
+                        best = (ratio, i, length)
+            if best is None:
+                break
+            _, i, length = best
+            words = words[:i] + words[i + length :]
+    return words
 
 
 def _joined(first: Word, second: Word) -> Word:

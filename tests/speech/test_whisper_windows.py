@@ -30,3 +30,22 @@ def test_windows_end_in_the_pause_between_words() -> None:
     first_cut = _windows(speech)[0][1]
 
     assert pause_start <= first_cut <= pause_start + SAMPLE_RATE // 4
+
+
+def test_a_transcript_that_copies_the_prompt_loses_the_copy_and_keeps_the_rest() -> None:
+    """Whisper wrote its prompt out on notes it could not read: the copy goes, what was said stays."""
+    from speech.engines.base import Word
+    from speech.engines.whisper import _without_echo
+
+    prompt = "Mission Locale, France Travail, CV, candidature, entretien, alternance, PMSMP, CEJ."
+    heard = "La mission Locale, France Travail, CV, candidature, entretien, alternance, PMSMP, CEJ. Lundi j'ai bossé."
+    words = [Word(w, float(i), float(i) + 0.5, 0.9) for i, w in enumerate(heard.split())]
+
+    kept = _without_echo(words, [prompt])
+
+    left = " ".join(w.word for w in kept)
+    assert left.endswith("Lundi j'ai bossé.") and "candidature" not in left and len(kept) <= 4
+    # a real mention of the programme's words is not an echo
+    said = "J'ai vu ma conseillère à la Mission Locale pour une PMSMP chez un électricien."
+    said_words = [Word(w, 0.0, 0.0, 0.9) for w in said.split()]
+    assert _without_echo(said_words, [prompt]) == said_words
