@@ -7,6 +7,7 @@ Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG=false and ALL
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -291,7 +292,7 @@ PIPELINE_QUEUED_LOST_AFTER_S = env_int("PIPELINE_QUEUED_LOST_AFTER_S", 6 * 3600)
 PIPELINE_MAX_ATTEMPTS = env_int("PIPELINE_MAX_ATTEMPTS", 3)
 # For the wait shown to the app while a note is queued (selectors.queue_estimate): how many notes the
 # workers process at once, and seconds of recognition per second of audio until some are measured.
-PIPELINE_WORKERS = env_int("PIPELINE_WORKERS", env_int("WORKER_CONCURRENCY", 1))
+PIPELINE_WORKERS = env_int("PIPELINE_WORKERS", env_int("WORKER_CONCURRENCY", os.cpu_count() or 1))
 PIPELINE_EXPECTED_RTF = env_float("PIPELINE_EXPECTED_RTF", 0.5)
 # Notes stored while the broker was down are sent by this sweep (the upload itself answered 202); the
 # grace period leaves the normal path, a message sent right after the commit, to finish first.
@@ -341,7 +342,11 @@ WHISPER_DEVICE = env_choice("WHISPER_DEVICE", "auto", ("auto", "cpu", "cuda"))
 # speech-dev), and silence is already refused before recognition. Figures: benchmarks/bench_speech.py.
 WHISPER_BEAM_SIZE = env_int("WHISPER_BEAM_SIZE", 5)
 WHISPER_VAD_FILTER = env_bool("WHISPER_VAD_FILTER", False)
-WHISPER_CPU_THREADS = env_int("WHISPER_CPU_THREADS", 0)
+# One thread per worker process, one process per core (scripts/run.sh): on 2 cores, 2 processes × 1
+# thread transcribe 2.1× as many notes an hour as 1 process × 2 threads (benchmarks/bench_throughput.py,
+# 20 audio-dev notes, 2026-12-08: 3,555 vs 1,665 notes an hour); CTranslate2's threads share little
+# of one note's decoding. 0: CTranslate2's own default.
+WHISPER_CPU_THREADS = env_int("WHISPER_CPU_THREADS", 1)
 # Hints to the recogniser, decided by figures (benchmarks/bench_prompt.py, 2026-12-08, beam 5, each file
 # under every variant in turn; 30 audio-dev notes, 12 real speech-dev clips):
 #   hint                 WER real speech  WER audio-dev  audio→steps F1  compute

@@ -39,8 +39,11 @@ supervise() {
 }
 trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
 
+# One worker process per core, one recognition thread each: twice the notes an hour of one process
+# with two threads on 2 cores (README, Benchmarks: throughput).
+export WORKER_CONCURRENCY="${WORKER_CONCURRENCY:-$(nproc)}" WHISPER_CPU_THREADS="${WHISPER_CPU_THREADS:-1}"
 supervise worker .venv/bin/celery -A cej worker --loglevel "${LOG_LEVEL:-INFO}" \
-  --concurrency "${WORKER_CONCURRENCY:-1}" --pool "${WORKER_POOL:-prefork}" &
+  --concurrency "$WORKER_CONCURRENCY" --pool "${WORKER_POOL:-prefork}" &
 supervise beat .venv/bin/celery -A cej beat --loglevel "${LOG_LEVEL:-INFO}" \
   --schedule var/celerybeat-schedule &
 echo "Service on http://127.0.0.1:${port}/ (login: conseiller / demo1234), API docs at /api/v1/docs/" >&2
