@@ -363,6 +363,12 @@ SPEECH_DOMAIN_PROMPT = env_str("SPEECH_DOMAIN_PROMPT", "")
 # Words the recogniser is nudged towards (faster-whisper hotwords, a prefix the decoder sees on every
 # window); empty by default: see the table above.
 SPEECH_HOTWORDS = env_str("SPEECH_HOTWORDS", "")
+# A transcribed step whose confidence, recalibrated with how well its evidence was heard, is under
+# SPEECH_ATTENTION_BELOW, and whose evidence holds meaning-bearing words heard under
+# SPEECH_DOUBTFUL_WORD_CONF, is flagged "mot incertain : … ?" (declarations/extraction/doubt.py).
+# Figures from `manage.py fit_recogniser_calibration` (cross-validated by note) in the README.
+SPEECH_DOUBTFUL_WORD_CONF = env_float("SPEECH_DOUBTFUL_WORD_CONF", 0.4)
+SPEECH_ATTENTION_BELOW = env_float("SPEECH_ATTENTION_BELOW", 0.7)
 
 # --- Declarations -----------------------------------------------------------------------------------
 # Steps one declaration may hold (added by the young person, or extracted: the first ones are kept).
