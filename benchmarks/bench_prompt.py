@@ -1,7 +1,7 @@
 """Recogniser hints decided by figures: no hint, the word-list prompt, a natural French sentence,
 hotwords — on real speech (speech-dev) and on the domain notes (audio-dev), side by side.
 
-    .venv/bin/python benchmarks/bench_prompt.py [-n 30]
+    .venv/bin/python benchmarks/bench_prompt.py [-n 90] [--only 'no hint' --only 'word-list prompt']
 
 One faster-whisper model (the configured one, beam and threads from settings) is loaded once; each
 file is transcribed under every configuration in turn, so the machine's drift falls on all alike.
@@ -44,8 +44,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("-n", "--files", type=int, default=30, help="audio-dev notes (default 30)")
+    parser.add_argument("-n", "--files", type=int, default=90, help="audio-dev notes (default: all 90)")
+    parser.add_argument("--only", action="append", choices=list(CONFIGS), help="these variants only")
     args = parser.parse_args()
+    for name in list(CONFIGS):
+        if args.only and name not in args.only:
+            del CONFIGS[name]
     import django
 
     django.setup()
@@ -89,7 +93,7 @@ def main() -> None:
         print(f"{corpus} {path.name} done", file=sys.stderr)
     extractor = build_extractor()
     records = [gold[n["id"]] for n in notes]
-    base = seconds["no hint"]
+    base = seconds.get("no hint") or next(iter(seconds.values()))
     print(
         f"\nfaster-whisper {Path(engine.model_path).name}, beam {engine.beam_size}; "  # type: ignore[attr-defined]
         f"{len(notes)} audio-dev notes, {len(clips)} speech-dev clips"

@@ -347,19 +347,22 @@ WHISPER_VAD_FILTER = env_bool("WHISPER_VAD_FILTER", False)
 # 20 audio-dev notes, 2026-12-08: 3,555 vs 1,665 notes an hour); CTranslate2's threads share little
 # of one note's decoding. 0: CTranslate2's own default.
 WHISPER_CPU_THREADS = env_int("WHISPER_CPU_THREADS", 1)
-# Hints to the recogniser, decided by figures (benchmarks/bench_prompt.py, 2026-12-08, beam 5, each file
-# under every variant in turn; 30 audio-dev notes, 12 real speech-dev clips):
-#   hint                 WER real speech  WER audio-dev  audio→steps F1  compute
-#   none (default)       0.252            0.200          0.743           1.00
-#   word-list prompt     0.257            0.199          0.741           1.46
-#   French sentence      0.290            0.197          0.767           1.22
-#   hotwords (list)      0.362            0.236          0.731           2.95
-# No hint: the word list ("Mission Locale, France Travail, CV…", the default until then) gains nothing on
-# the domain notes, costs a little on real speech and half as much compute again, and Whisper wrote it
-# out as the transcript of 7 of 120 notes it could not read (a note declaring "entretien, candidature"
-# nobody said; such an echo is now removed, speech/engines/whisper.py). A sentence helps the synthetic
-# notes a little and hurts real voices beyond noise; hotwords hurt both.
-SPEECH_DOMAIN_PROMPT = env_str("SPEECH_DOMAIN_PROMPT", "")
+# Hints to the recogniser, decided by figures (benchmarks/bench_prompt.py -n 90, 2026-12-08, beam 5, each
+# file under every variant in turn; the 90 audio-dev notes, the 12 real speech-dev clips):
+#   hint                      WER real speech  WER audio-dev  audio→steps F1  compute
+#   none                      0.252            0.207          0.742           1.00
+#   word-list prompt (kept)   0.257            0.204          0.789           1.45
+#   French sentence           0.290            0.204          0.767           1.29
+#   hotwords (list; 30 notes) 0.362            0.236          0.731           2.95
+# The word list gains 0.047 step F1 on the domain notes for +0.005 WER on real voices (one word in 12
+# clips: noise); the sentence hurts real voices beyond noise, hotwords hurt both. On 30 notes the list
+# looked useless (0.741 vs 0.743): decided on all 90. Whisper wrote the list out as the whole transcript
+# of 7 of 120 notes it could not read (steps nobody declared): such an echo is removed
+# (speech/engines/whisper.py `_without_echo`).
+SPEECH_DOMAIN_PROMPT = env_str(
+    "SPEECH_DOMAIN_PROMPT",
+    "Mission Locale, France Travail, CV, candidature, entretien, alternance, PMSMP, CEJ.",
+)
 # Words the recogniser is nudged towards (faster-whisper hotwords, a prefix the decoder sees on every
 # window); empty by default: see the table above.
 SPEECH_HOTWORDS = env_str("SPEECH_HOTWORDS", "")
