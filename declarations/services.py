@@ -389,6 +389,33 @@ def reply_to_refusal(*, step: Step, comment: str) -> Step:
     return step
 
 
+@dataclass(frozen=True)
+class BulkValidation:
+    """What "Valider tout" will do: the pending steps it validates, and those left to decide one by one."""
+
+    validable: list[Step]
+    planned: list[Step]  # not done yet: validating would count hours for something that may not happen
+    to_check: list[Step]  # flagged for the counsellor (Step.attention): a misheard word, say
+
+
+def bulk_validation(steps: list[Step]) -> BulkValidation:
+    pending = [step for step in steps if step.decision == Step.Decision.PENDING]
+    planned = [step for step in pending if step.status == Step.Status.PLANNED]
+    to_check = [step for step in pending if step.status != Step.Status.PLANNED and step.attention]
+    held = {step.pk for step in planned + to_check}
+    return BulkValidation([step for step in pending if step.pk not in held], planned, to_check)
+
+
+def validate_remaining(*, declaration: Declaration, reviewer: AbstractBaseUser) -> BulkValidation:
+    """Validate the pending steps that need no look of their own (done, not flagged), in one transaction
+    and one recomputation of the report's roll-up; planned and flagged steps stay pending."""
+    plan = bulk_validation(list(declaration.steps.all()))
+    with transaction.atomic(), rollup.deferred():
+        for step in plan.validable:
+            review_step(step=step, reviewer=reviewer, decision=Step.Decision.VALIDATED)
+    return plan
+
+
 @transaction.atomic
 @rollup.coalesced  # the step and, with the last decision, its declaration: one recomputation
 def review_step(

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -22,10 +21,10 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from declarations import rollup, selectors, services
+from declarations import selectors, services
 from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
 from declarations.hours import local_date, week_start
 from declarations.models import Declaration, Step
@@ -203,6 +202,8 @@ def _render_declaration(
         .values_list("pk", flat=True)
         .first()
     )
+    bulk = services.bulk_validation(steps)
+    validable = {step.pk for step in bulk.validable}
     return render(
         request,
         "declarations/counsellor/declaration.html",
@@ -214,6 +215,8 @@ def _render_declaration(
             "has_words": bool(declaration.words),
             "reviewable": declaration.status == Declaration.Status.SUBMITTED,
             "pending": sum(1 for step in steps if step.decision == Step.Decision.PENDING),
+            "bulk_cards": [card for card in cards if card["step"].pk in validable],
+            "bulk_held": _held_text(len(bulk.planned), len(bulk.to_check)),
             "next_declaration": next_declaration,
             "kinds_by_category": {category: list(kinds) for category, kinds in KINDS_BY_CATEGORY.items()},
         },
@@ -269,19 +272,26 @@ def _after_decision(request: HttpRequest, declaration_id: int, step_id: int | No
 @role_required("counsellor")
 def validate_remaining(request: HttpRequest, declaration_id: int) -> HttpResponse:
     declaration = _declaration_for(request, declaration_id)
-    pending = [step for step in declaration.steps.all() if step.decision == Step.Decision.PENDING]
     try:
-        with transaction.atomic(), rollup.deferred():  # one recomputation of the report's roll-up for all
-            for step in pending:
-                services.review_step(step=step, reviewer=request.user, decision=Step.Decision.VALIDATED)
+        plan = services.validate_remaining(declaration=declaration, reviewer=request.user)
     except services.DomainError as error:
         messages.error(request, error.message)
         return redirect("web:declaration", declaration_id=declaration_id)
-    messages.success(
-        request,
-        _("%(count)s démarche(s) validée(s).") % {"count": len(pending)},
-    )
+    text = ngettext("%(count)s démarche validée.", "%(count)s démarches validées.", len(plan.validable)) % {
+        "count": len(plan.validable)
+    }
+    held = _held_text(len(plan.planned), len(plan.to_check))
+    messages.success(request, f"{text} {held}" if held else text)
     return _after_decision(request, declaration_id)
+
+
+def _held_text(planned: int, to_check: int) -> str:
+    parts = []
+    if planned:
+        parts.append(ngettext("%(n)s prévue", "%(n)s prévues", planned) % {"n": planned})
+    if to_check:
+        parts.append(ngettext("%(n)s à vérifier", "%(n)s à vérifier", to_check) % {"n": to_check})
+    return _("Restent à décider une par une : %(held)s.") % {"held": " et ".join(parts)} if parts else ""
 
 
 @require_POST

@@ -130,7 +130,7 @@ def test_declaration_page_shows_transcript_evidence_and_low_confidence_words(
     assert f'id="passage-{steps[1].pk}"' in html
     assert 'class="w low" data-start="7.60"' in html  # "Decathlon", the 20th word
     assert reverse("web:declaration-audio", args=[declaration.pk]) in html
-    assert "Valider toutes les démarches restantes" in html
+    assert "Valider d'un coup les démarches restantes" in html
 
 
 def test_a_counsellor_cannot_open_a_declaration_outside_their_portfolio(
@@ -272,7 +272,7 @@ def test_rejecting_with_a_comment_then_validating_the_rest_reviews_the_declarati
 
     page = client_conseiller.get(reverse("web:declaration", args=[declaration.pk])).content.decode()
     assert "« Pas de preuve de candidature. »" in page
-    assert "Valider toutes les démarches restantes" not in page
+    assert "Valider d'un coup les démarches restantes" not in page
 
 
 def test_a_reviewed_declaration_cannot_be_decided_again(
@@ -380,3 +380,35 @@ def test_a_note_that_declares_nothing_is_read_and_marked_so_by_its_counsellor(
     assert declaration.acknowledged_by == conseiller.user and declaration.reviewed_at is not None
     again = client_conseiller.get(reverse("web:declaration", args=[declaration.pk])).content.decode()
     assert 'id="acknowledge"' not in again
+
+
+def test_validate_all_leaves_planned_and_flagged_steps_to_be_decided_one_by_one(
+    client_conseiller: Client, jeune: Beneficiary
+) -> None:
+    from tests.factories import DeclarationFactory, StepFactory
+
+    note = DeclarationFactory(beneficiary=jeune, status=Declaration.Status.SUBMITTED)
+    plain = StepFactory(declaration=note, position=0, organization="Carrefour")
+    planned = StepFactory(declaration=note, position=1, status=Step.Status.PLANNED)
+    flagged = StepFactory(
+        declaration=note, position=2, attention=[{"code": "doubtful_word", "message": "mot incertain : jeudi ?"}]
+    )
+    url = reverse("web:declaration", args=[note.pk])
+
+    page = client_conseiller.get(url).content.decode()
+
+    # the confirmation lists what will be validated and says what will not
+    assert "Valider d'un coup les démarches restantes (1)" in page
+    assert "Confirmer : valider 1 démarche<" in page
+    assert "· Carrefour</li>" in page
+    assert "Restent à décider une par une : 1 prévue et 1 à vérifier." in page
+
+    response = client_conseiller.post(reverse("web:validate-remaining", args=[note.pk]), follow=True)
+
+    assert "1 démarche validée. Restent à décider une par une : 1 prévue et 1 à vérifier." in response.content.decode()
+    decisions = {s.pk: s.decision for s in Step.objects.filter(declaration=note)}
+    assert decisions == {plain.pk: "validated", planned.pk: "pending", flagged.pk: "pending"}
+    note.refresh_from_db()
+    assert note.status == Declaration.Status.SUBMITTED  # not reviewed while two steps wait
+    after = client_conseiller.get(url).content.decode()
+    assert "Valider d'un coup" not in after and "Restent à décider une par une" in after
