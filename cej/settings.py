@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Exchange, Queue
 from django.core.exceptions import ImproperlyConfigured
 
 from cej.env import (
@@ -316,6 +317,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 VOSK_SMALL_FR_NAME = "vosk-model-small-fr-0.22"
 MODELS_DIR = env_path("MODELS_DIR", VAR_DIR / "models")
 SPEECH_ENGINE = env_choice("SPEECH_ENGINE", "vosk", ("vosk", "whisper"))
+# Notes are queued for their engine ("speech-whisper", "speech-vosk"), maintenance tasks on CELERY_QUEUE.
+# A plain `celery -A cej worker` takes both queues; a transcription host added later (a GPU, more
+# cores) takes only its engine's: `celery -A cej worker -Q speech-whisper`, web hosts untouched.
+PIPELINE_QUEUE = env_str("PIPELINE_QUEUE", f"speech-{SPEECH_ENGINE}")
+# Each queue its own exchange and routing key: a note published for one queue reaches that queue only.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in dict.fromkeys((CELERY_TASK_DEFAULT_QUEUE, PIPELINE_QUEUE))
+)
 SPEECH_MODEL_PATH = env_path(
     "SPEECH_MODEL_PATH",
     MODELS_DIR / (VOSK_SMALL_FR_NAME if SPEECH_ENGINE == "vosk" else "faster-whisper-base"),

@@ -157,7 +157,9 @@ def publish(declaration_id: int) -> bool:
     from declarations.tasks import process_declaration
 
     try:
-        process_declaration.apply_async((declaration_id,), priority=_priority(declaration_id))
+        process_declaration.apply_async(
+            (declaration_id,), priority=_priority(declaration_id), queue=settings.PIPELINE_QUEUE
+        )
     except Exception as exc:  # any broker or network error: the sweep will try again
         logger.warning("declaration %s stored but not queued (%s: %s)", declaration_id, type(exc).__name__, exc)
         return False

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from pytest_django import Settings
 
 from cej.celery import app as celery_app
@@ -48,10 +49,10 @@ def whisper_model_path() -> Path:
 def queue() -> Iterator[str]:
     """A queue of the test's own, so no other run's message reaches its worker."""
     name = f"test-{uuid.uuid4().hex[:8]}"
-    previous = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = name
+    previous = celery_app.conf.task_default_queue, settings.PIPELINE_QUEUE
+    celery_app.conf.task_default_queue = settings.PIPELINE_QUEUE = name
     yield name
-    celery_app.conf.task_default_queue = previous
+    celery_app.conf.task_default_queue, settings.PIPELINE_QUEUE = previous
 
 
 @pytest.fixture(autouse=True)

@@ -59,6 +59,7 @@ def start_worker(
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_QUEUE": queue,
+        "PIPELINE_QUEUE": queue,
         "MEDIA_ROOT": str(media_root),
         "VAR_DIR": str(var_dir),
         "SPEECH_ENGINE": "whisper",
