@@ -410,6 +410,22 @@ CELERY_BEAT_SCHEDULE["deliver-notifications"] = {
     "task": "declarations.tasks.deliver_notifications",
     "schedule": env_int("NOTIFICATION_EVERY_S", 30),
 }
+# --- Email: the counsellors' morning digest (declarations/digest.py) --------------------------------
+# The embedded default writes emails to the worker's log; production sets an SMTP relay.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_S", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CEJ déclarations <ne-pas-repondre@localhost>")
+# The address people open the pages at, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["send-counsellor-digests"] = {
+    "task": "declarations.tasks.send_counsellor_digests",
+    "schedule": crontab(hour=env_int("COUNSELLOR_DIGEST_HOUR", 8), minute=0, day_of_week="mon-fri"),
+}
 CELERY_BEAT_SCHEDULE["purge-expired-audio"] = {
     "task": "declarations.tasks.purge_expired_audio",
     "schedule": crontab(hour=3, minute=30),

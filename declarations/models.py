@@ -59,6 +59,8 @@ class CategoryWeight(models.Model):
 class Counsellor(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counsellor")
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="counsellors")
+    # the day the morning email last went (declarations/digest.py): never twice a day
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("conseiller")

@@ -67,3 +67,12 @@ def deliver_notifications() -> int:
     from declarations import notifications
 
     return notifications.deliver_pending()
+
+
+@shared_task(ignore_result=True)
+def send_counsellor_digests() -> int:
+    """Periodic (celery beat, working days in the morning): each counsellor with notes waiting gets
+    one email saying how many. Returns how many emails went."""
+    from declarations import digest
+
+    return digest.send_digests()
