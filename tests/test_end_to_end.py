@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -97,6 +98,10 @@ def test_it_turns_a_voice_note_into_validated_hours(worker: None, shared_dir: Pa
     monday = week_start(day).isoformat()
     weeks_url = f"/api/v1/beneficiaries/{beneficiary.pk}/weeks/?from={monday}&to={monday}"
     before = Decimal(conseillere.get(weeks_url).json()[0]["validated_hours"])
+    # The dataset's notes are dated in the past: /me is asked as on the step's day (only the "today"
+    # of its current week is moved; the hours come from the database as for any request).
+    with mock.patch("declarations.api.me.local_date", return_value=day):
+        me_before = jeune.get("/api/v1/me/").json()["current_week"]
 
     review = conseillere.post(f"/api/v1/steps/{step['id']}/review/", {"decision": "validated"}, format="json")
     assert review.status_code == 200, review.content
@@ -104,6 +109,10 @@ def test_it_turns_a_voice_note_into_validated_hours(worker: None, shared_dir: Pa
 
     after = Decimal(conseillere.get(weeks_url).json()[0]["validated_hours"])
     assert after == before + Decimal(step["hours"])
+    with mock.patch("declarations.api.me.local_date", return_value=day):
+        me_after = jeune.get("/api/v1/me/").json()["current_week"]
+    assert me_after["week_start"] == me_before["week_start"] == monday
+    assert Decimal(me_after["validated_hours"]) == Decimal(me_before["validated_hours"]) + Decimal(step["hours"])
     since = jeune.get("/api/v1/notifications/", {"since": told[-1]["created_at"]}).json()
     assert [(n["kind"], n["step_id"]) for n in since] == [("step_validated", step["id"])]
     assert Declaration.objects.get(pk=declaration_id).steps.filter(decision="validated").count() == 1
