@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -146,6 +146,8 @@ class Overview:
     beneficiaries: int
     beneficiary_weeks: int
     beneficiary_weeks_reaching_target: int
+    # sent to the counsellor (submitted or reviewed) with no step: "aucune démarche déclarée"
+    declarations_without_steps: int = 0
     categories: list[CategoryRow] = field(default_factory=list)
     weeks: list[WeekRow] = field(default_factory=list)
     counsellors: list[CounsellorRow] = field(default_factory=list)
@@ -271,6 +273,16 @@ def overview(*, structures: Sequence[Structure], start: date, end: date) -> Over
 
     beneficiary_count = Beneficiary.objects.filter(structure_id__in=structure_ids).count()
     reaching_by_week = _beneficiaries_reaching_target_by_week(step_weeks)
+    without_steps = (
+        Declaration.objects.filter(
+            beneficiary__structure_id__in=structure_ids,
+            recorded_at__gte=since,
+            recorded_at__lt=until,
+            status__in=(Declaration.Status.SUBMITTED, Declaration.Status.REVIEWED),
+        )
+        .filter(~Exists(Step.objects.filter(declaration=OuterRef("pk"))))
+        .count()
+    )
 
     week_rows = [
         WeekRow(
@@ -303,6 +315,7 @@ def overview(*, structures: Sequence[Structure], start: date, end: date) -> Over
         beneficiaries=beneficiary_count,
         beneficiary_weeks=beneficiary_count * len(weeks),
         beneficiary_weeks_reaching_target=sum(reaching_by_week.values()),
+        declarations_without_steps=without_steps,
         categories=categories,
         weeks=week_rows,
         counsellors=_counsellor_workload(
@@ -411,6 +424,7 @@ def overview_as_json(report: Overview) -> dict[str, object]:
         "to": report.end.isoformat(),
         "declarations_received": report.declarations_received,
         "declarations_by_status": report.declarations_by_status,
+        "declarations_without_steps": report.declarations_without_steps,
         "steps": report.steps,
         "steps_validated": report.steps_validated,
         "steps_rejected": report.steps_rejected,
@@ -484,6 +498,7 @@ def overview_as_csv(report: Overview) -> str:
             ["Du", report.start.strftime("%d/%m/%Y")],
             ["Au", report.end.strftime("%d/%m/%Y")],
             ["Déclarations reçues", report.declarations_received],
+            ["Dont envoyées sans démarche déclarée", report.declarations_without_steps],
             ["Démarches déclarées", report.steps],
             ["Démarches validées", report.steps_validated],
             ["Démarches refusées", report.steps_rejected],

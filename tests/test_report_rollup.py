@@ -203,6 +203,11 @@ def direct_overview(*, structures: Sequence[Structure], start: date, end: date) 
         beneficiaries=beneficiary_count,
         beneficiary_weeks=beneficiary_count * len(weeks),
         beneficiary_weeks_reaching_target=sum(reaching_by_week.values()),
+        declarations_without_steps=sum(
+            1
+            for d in declarations.filter(recorded_at__gte=since, recorded_at__lt=until).prefetch_related("steps")
+            if d.status in ("submitted", "reviewed") and not d.steps.all()
+        ),
         categories=categories,
         weeks=week_rows,
         counsellors=_direct_workload(structure_ids, since, until),

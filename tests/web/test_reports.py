@@ -124,7 +124,9 @@ def test_report_page_shows_figures_without_any_personal_content(
     assert "<svg" in html
 
 
-def test_report_page_explains_bad_dates_and_shows_the_default_period(client: Client, manager: Manager) -> None:
+def test_report_page_explains_bad_dates_and_shows_the_default_period(
+    client: Client, manager: Manager
+) -> None:
     client.force_login(manager.user)
     response = client.get(reverse("web:report"), {"from": "2026-02-01", "to": "2026-01-01"})
     assert response.status_code == 200
@@ -193,3 +195,34 @@ def test_reports_api_filters_by_structure(
 def test_default_period_is_the_last_four_weeks() -> None:
     start, end = reports.default_period(date(2026, 1, 8))
     assert (start, end) == (date(2025, 12, 15), date(2026, 1, 11))
+
+
+def test_notes_sent_without_any_step_are_counted_as_such(
+    structure: Structure, jeune: Beneficiary, manager: Manager, programme: dict[str, Declaration]
+) -> None:
+    from tests.factories import DeclarationFactory
+
+    sick = DeclarationFactory(
+        beneficiary=jeune,
+        recorded_at=AT,
+        submitted_at=AT,
+        status=Declaration.Status.SUBMITTED,
+        transcript="J'étais malade cette semaine.",
+    )
+    DeclarationFactory(beneficiary=jeune, recorded_at=AT, status=Declaration.Status.TO_CONFIRM)  # not sent
+    assert programme["full"].steps.exists() and not sick.steps.exists()
+
+    overview = reports.overview(structures=[structure], start=MONDAY, end=MONDAY)
+
+    assert overview.declarations_without_steps == 1
+    assert "Dont envoyées sans démarche déclarée;1" in reports.overview_as_csv(overview)
+    api = APIClient()
+    api.force_authenticate(manager.user)
+    body = api.get("/api/v1/reports/overview/", {"from": MONDAY.isoformat(), "to": MONDAY.isoformat()}).json()
+    assert body["declarations_without_steps"] == 1
+    page = Client()
+    page.force_login(manager.user)
+    html = page.get(
+        reverse("web:report"), {"from": MONDAY.isoformat(), "to": MONDAY.isoformat()}
+    ).content.decode()
+    assert "dont 1 sans démarche déclarée" in html
