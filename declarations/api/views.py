@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -200,7 +200,18 @@ class StepReviewApi(APIView):
 
 
 class StepReplyApi(APIView):
-    @extend_schema(request=ReplyInputSerializer, responses=StepOutputSerializer, operation_id="steps_reply")
+    @extend_schema(
+        request=ReplyInputSerializer,
+        responses=StepOutputSerializer,
+        operation_id="steps_reply",
+        examples=[
+            OpenApiExample(
+                "Une précision après un refus",
+                value={"comment": "C'était chez Decathlon Part-Dieu, pour un poste de vendeur."},
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request: Request, step_id: int) -> Response:
         """After a refusal, the young person answers once; the counsellor sees it beside the decision.
         A corrected step goes in a new note."""

@@ -171,11 +171,17 @@ def test_a_kind_is_never_changed_silently(jeune: Beneficiary, api_for: ApiFor) -
     assert no_kind.status_code == 400 and no_kind.json()["code"] == "kind_required"
 
 
-@pytest.mark.parametrize("path", ["/api/v1/me/", "/api/v1/referentials/"])
+@pytest.mark.parametrize("path", ["/api/v1/me/", "/api/v1/referentials/", "/api/v1/notifications/"])
 def test_the_new_endpoints_are_in_the_schema_with_an_example(db: None, path: str) -> None:
     schema = APIClient().get("/api/v1/schema/?format=json").json()
     answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
     assert answer["examples"], path
+
+
+def test_the_reply_endpoint_documents_its_body_with_an_example(db: None) -> None:
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    body = schema["paths"]["/api/v1/steps/{step_id}/reply/"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["examples"]
 
 
 def test_after_a_refusal_the_young_person_answers_once_and_the_counsellor_reads_it(
