@@ -77,6 +77,8 @@ class StepOutputSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         for field in ("organization", "job_title"):
             data[field] = data[field] or None
+        if instance.decision == Step.Decision.REJECTED:
+            data["hours"] = "0.00"  # a refused step counts for nothing, wherever it is shown
         return data
 
     def get_needs_attention(self, step: Step) -> bool:

@@ -237,3 +237,24 @@ def test_a_step_to_check_says_why_to_the_app_and_on_the_counsellors_page(
     page.force_login(conseiller.user)
     html = page.get(f"/conseiller/declarations/{note.pk}/").content.decode()
     assert html.count("À vérifier") == 1 and "mot incertain : jeudi ?" in html
+
+
+def test_a_refused_step_shows_no_hours_to_the_app_or_the_counsellor(
+    jeune: Beneficiary, conseiller: Counsellor, api_for: ApiFor
+) -> None:
+    from django.test import Client
+
+    note = DeclarationFactory(beneficiary=jeune, status="submitted")
+    step = StepFactory(declaration=note)
+    assert api_for(jeune).get(f"/api/v1/declarations/{note.pk}/").json()["steps"][0]["hours"] == "3.00"
+
+    refused = api_for(conseiller).post(
+        f"/api/v1/steps/{step.pk}/review/", {"decision": "rejected", "comment": "Déjà déclarée."}, format="json"
+    )
+
+    assert refused.json()["hours"] == "0.00"
+    assert api_for(jeune).get(f"/api/v1/declarations/{note.pk}/").json()["steps"][0]["hours"] == "0.00"
+    page = Client()
+    page.force_login(conseiller.user)
+    html = page.get(f"/conseiller/declarations/{note.pk}/").content.decode()
+    assert "<dt>Heures</dt><dd>0 h</dd>" in html
