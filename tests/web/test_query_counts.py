@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 QUEUE_MAX_QUERIES = 3
 DECLARATION_MAX_QUERIES = 5
 BENEFICIARY_MAX_QUERIES = 4
-REPORT_MAX_QUERIES = 11
+# 11 until 2026-12-08; one more: the count of notes sent without any step (reports.overview).
+# Still the same whatever the data's size (small and larger runs below).
+REPORT_MAX_QUERIES = 12
 
 STEPS = [
     ("EMPLOI", "candidature", "j'ai envoyé trois candidatures chez Carrefour"),
