@@ -265,9 +265,20 @@ class ReviewQuerySet(models.QuerySet["Review"]):
 class Review(models.Model):
     """One counsellor decision on one step. Append-only: the audit trail is never rewritten."""
 
+    class Reason(models.TextChoices):
+        """Why a step is refused: the young person reads it, the programme counts it."""
+
+        DATE_MISSING = "date_missing", _("date manquante")
+        ALREADY_DECLARED = "already_declared", _("déjà déclarée")
+        NOT_DONE_YET = "not_done_yet", _("pas encore réalisée")
+        NOT_ELIGIBLE = "not_eligible", _("non éligible")
+        OTHER = "other", _("autre")
+
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     decision = models.CharField(max_length=16, choices=Step.Decision.choices)
+    # a refusal's reason (empty for a validation); "other" needs a comment
+    reason = models.CharField(_("motif"), max_length=32, choices=Reason.choices, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
     # {"field": [before, after]} for every field the counsellor corrected with this decision.
     changes = models.JSONField(default=dict, blank=True)

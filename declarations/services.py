@@ -428,8 +428,12 @@ def review_step(
     corrections: dict[str, Any] | None = None,
     hours: Decimal | None = None,
     comment: str = "",
+    reason: str = "",
 ) -> Step:
-    """Record a counsellor's decision on one step, with any correction, in the audit trail."""
+    """Record a counsellor's decision on one step, with any correction, in the audit trail.
+
+    A refusal gives a reason from Review.Reason; "other" (the default when only a comment is given,
+    as clients did before reasons existed) needs a comment."""
     declaration = Declaration.objects.select_for_update().get(pk=step.declaration_id)
     _require_status(
         declaration,
@@ -437,8 +441,12 @@ def review_step(
         "declaration_not_reviewable",
         _("Cette déclaration n'est pas en attente de validation."),
     )
-    if decision == Step.Decision.REJECTED and not comment.strip():
-        raise DomainError("comment_required", _("Un commentaire est obligatoire pour refuser une démarche."))
+    if decision == Step.Decision.REJECTED:
+        reason = reason or Review.Reason.OTHER
+        if reason == Review.Reason.OTHER and not comment.strip():
+            raise DomainError("comment_required", _("Un commentaire est obligatoire pour refuser une démarche."))
+    else:
+        reason = ""
     step = Step.objects.select_for_update().get(pk=step.pk)
     step.declaration = declaration
     changes = _apply_step_fields(step, dict(corrections or {}))
@@ -452,7 +460,9 @@ def review_step(
     step.decided_at = timezone.now()
     step.decided_by = reviewer  # type: ignore[assignment]
     step.save()
-    Review.objects.create(step=step, reviewer=reviewer, decision=decision, comment=comment, changes=changes)
+    Review.objects.create(
+        step=step, reviewer=reviewer, decision=decision, reason=reason, comment=comment, changes=changes
+    )
     notifications.notify(
         user=declaration.beneficiary.user,
         kind=Notification.Kind.STEP_VALIDATED if decision == Step.Decision.VALIDATED else Notification.Kind.STEP_REJECTED,

@@ -26,7 +26,12 @@ class ReviewOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["decision", "comment", "changes", "reviewer", "reviewer_role", "created_at"]
+        fields = ["decision", "reason", "reason_label", "comment", "changes", "reviewer", "reviewer_role", "created_at"]
+
+    reason_label = serializers.SerializerMethodField(help_text="Le motif du refus en français (vide pour une validation).")
+
+    def get_reason_label(self, review: Review) -> str:
+        return str(review.get_reason_display()) if review.reason else ""
 
     def get_reviewer(self, review: Review) -> str:
         return display_name(review.reviewer, "counsellor")
@@ -182,6 +187,11 @@ class StepCorrectionInputSerializer(StepFieldsInputSerializer):
 class ReviewInputSerializer(StepCorrectionInputSerializer):
     decision = serializers.ChoiceField(choices=[Step.Decision.VALIDATED, Step.Decision.REJECTED])
     hours = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
+    reason = serializers.ChoiceField(
+        choices=Review.Reason.choices,
+        required=False,
+        help_text="Motif d'un refus ; « other » (par défaut) demande un commentaire.",
+    )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 

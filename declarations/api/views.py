@@ -193,8 +193,10 @@ class StepReviewApi(APIView):
         decision = data.pop("decision")
         hours = data.pop("hours", None)
         comment = data.pop("comment", "")
+        reason = data.pop("reason", "")
         services.review_step(
-            step=step, reviewer=request.user, decision=decision, corrections=data, hours=hours, comment=comment
+            step=step, reviewer=request.user, decision=decision, corrections=data, hours=hours, comment=comment,
+            reason=reason,
         )
         return Response(_fresh_step(step))
 

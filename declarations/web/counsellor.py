@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from declarations import selectors, services
 from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
 from declarations.hours import local_date, week_start
-from declarations.models import Declaration, Step
+from declarations.models import Declaration, Review, Step
 from declarations.web import queue as queue_sql
 from declarations.web import transcript
 from declarations.web.access import role_required
@@ -216,6 +216,7 @@ def _render_declaration(
             "reviewable": declaration.status == Declaration.Status.SUBMITTED,
             "pending": sum(1 for step in steps if step.decision == Step.Decision.PENDING),
             "bulk_cards": [card for card in cards if card["step"].pk in validable],
+            "reasons": [("", "—"), *Review.Reason.choices],
             "bulk_held": _held_text(len(bulk.planned), len(bulk.to_check)),
             "next_declaration": next_declaration,
             "kinds_by_category": {category: list(kinds) for category, kinds in KINDS_BY_CATEGORY.items()},

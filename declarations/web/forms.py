@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.categories import KINDS_BY_CATEGORY, Category, Kind
 from declarations.hours import in_calendar
-from declarations.models import Beneficiary, Declaration, Step
+from declarations.models import Beneficiary, Declaration, Review, Step
 
 QUEUE_STATUSES = (
     (Declaration.Status.SUBMITTED, _("À traiter")),
@@ -128,6 +128,9 @@ class ReviewStepForm(forms.Form):
     )
     organization = forms.CharField(label=_("Organisme"), max_length=200, required=False)
     job_title = forms.CharField(label=_("Métier"), max_length=200, required=False)
+    reason = forms.ChoiceField(
+        label=_("Motif en cas de refus"), required=False, choices=[("", "—"), *Review.Reason.choices]
+    )
     comment = forms.CharField(
         label=_("Commentaire"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -186,4 +189,5 @@ class ReviewStepForm(forms.Form):
             "corrections": corrections,
             "hours": hours,
             "comment": data["comment"].strip(),
+            "reason": data.get("reason") or "",
         }

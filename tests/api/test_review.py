@@ -98,7 +98,9 @@ def test_it_requires_a_comment_to_reject(step: Step, conseiller: Counsellor, api
 def test_it_marks_the_declaration_reviewed_when_every_step_is_decided(
     submitted: Declaration, step: Step, conseiller: Counsellor, api_for: ApiFor
 ) -> None:
-    second = StepFactory(declaration=submitted, position=1, category="SANTE", kind="rendez_vous_medical", hours=2)
+    second = StepFactory(
+        declaration=submitted, position=1, category="SANTE", kind="rendez_vous_medical", hours=2
+    )
     client = api_for(conseiller)
 
     assert client.post(review_url(step), {"decision": "validated"}, format="json").status_code == 200
@@ -166,3 +168,47 @@ def test_it_never_rewrites_a_review(step: Step, conseiller: Counsellor) -> None:
 
     stored = Review.objects.get(pk=review.pk)
     assert stored.comment == ""
+
+
+def test_a_refusal_gives_a_reason_from_the_list_and_only_other_needs_a_comment(
+    jeune: Beneficiary, conseiller: Counsellor, api_for: ApiFor
+) -> None:
+    from tests.factories import DeclarationFactory, StepFactory
+
+    note = DeclarationFactory(beneficiary=jeune, status="submitted")
+    twice, vague, unknown = (StepFactory(declaration=note, position=i) for i in range(3))
+    staff = api_for(conseiller)
+
+    assert (
+        staff.post(
+            f"/api/v1/steps/{vague.pk}/review/", {"decision": "rejected", "reason": "other"}, format="json"
+        ).json()["code"]
+        == "comment_required"
+    )
+    assert (
+        staff.post(
+            f"/api/v1/steps/{unknown.pk}/review/", {"decision": "rejected", "reason": "bof"}, format="json"
+        ).status_code
+        == 400
+    )
+
+    done = staff.post(
+        f"/api/v1/steps/{twice.pk}/review/",
+        {"decision": "rejected", "reason": "already_declared"},
+        format="json",
+    )
+
+    assert done.status_code == 200, done.content
+    assert (done.json()["review"]["reason"], done.json()["review"]["reason_label"]) == (
+        "already_declared",
+        "déjà déclarée",
+    )
+    # a comment alone, as clients sent before reasons existed, is the reason "other"
+    legacy = staff.post(
+        f"/api/v1/steps/{vague.pk}/review/",
+        {"decision": "rejected", "comment": "Quelle entreprise ?"},
+        format="json",
+    )
+    assert legacy.json()["review"]["reason"] == "other"
+    seen = api_for(jeune).get(f"/api/v1/declarations/{note.pk}/").json()["steps"][0]["review"]
+    assert seen["reason_label"] == "déjà déclarée"

@@ -25,8 +25,14 @@ def client_conseiller(client: Client, conseiller: Counsellor) -> Client:
 
 def step_form(step: Step, decision: str, **changes: str) -> dict[str, str]:
     data = {
-        "category": step.category, "kind": step.kind, "date": "", "hours": str(step.hours).replace(".", ","),
-        "organization": step.organization, "job_title": step.job_title, "comment": "", "decision": decision,
+        "category": step.category,
+        "kind": step.kind,
+        "date": "",
+        "hours": str(step.hours).replace(".", ","),
+        "organization": step.organization,
+        "job_title": step.job_title,
+        "comment": "",
+        "decision": decision,
     }
     data.update(changes)
     return {f"step-{step.pk}-{key}": value for key, value in data.items()}
@@ -100,7 +106,8 @@ def test_queue_paginates(
     # Two young people's notes interleaved by sending time: pages follow that order across both.
     sent = [
         make_declaration(
-            (jeune, other_jeune)[index % 2], submitted_at=now - timedelta(minutes=30 - index),
+            (jeune, other_jeune)[index % 2],
+            submitted_at=now - timedelta(minutes=30 - index),
             steps=[("EMPLOI", "cv", "")] * (1 + index % 3),
         )
         for index in range(27)
@@ -117,9 +124,7 @@ def test_queue_paginates(
 def test_declaration_page_shows_transcript_evidence_and_low_confidence_words(
     client_conseiller: Client, jeune: Beneficiary, make_declaration: MakeDeclaration, media_root: Path
 ) -> None:
-    declaration = make_declaration(
-        jeune, audio=wav_bytes(), words=words_of(TRANSCRIPT, low=("Decathlon",))
-    )
+    declaration = make_declaration(jeune, audio=wav_bytes(), words=words_of(TRANSCRIPT, low=("Decathlon",)))
     steps = list(declaration.steps.all())
 
     response = client_conseiller.get(reverse("web:declaration", args=[declaration.pk]))
@@ -144,12 +149,17 @@ def test_a_counsellor_cannot_open_a_declaration_outside_their_portfolio(
         step = declaration.steps.first()
         assert step is not None
         assert client_conseiller.get(reverse("web:declaration", args=[declaration.pk])).status_code == 404
-        assert client_conseiller.get(reverse("web:declaration-audio", args=[declaration.pk])).status_code == 404
+        assert (
+            client_conseiller.get(reverse("web:declaration-audio", args=[declaration.pk])).status_code == 404
+        )
         response = client_conseiller.post(
             reverse("web:review-step", args=[declaration.pk, step.pk]), step_form(step, "validated")
         )
         assert response.status_code == 404
-        assert client_conseiller.post(reverse("web:validate-remaining", args=[declaration.pk])).status_code == 404
+        assert (
+            client_conseiller.post(reverse("web:validate-remaining", args=[declaration.pk])).status_code
+            == 404
+        )
         assert client_conseiller.get(reverse("web:beneficiary", args=[beneficiary.pk])).status_code == 404
         assert not Review.objects.exists()
 
@@ -391,7 +401,9 @@ def test_validate_all_leaves_planned_and_flagged_steps_to_be_decided_one_by_one(
     plain = StepFactory(declaration=note, position=0, organization="Carrefour")
     planned = StepFactory(declaration=note, position=1, status=Step.Status.PLANNED)
     flagged = StepFactory(
-        declaration=note, position=2, attention=[{"code": "doubtful_word", "message": "mot incertain : jeudi ?"}]
+        declaration=note,
+        position=2,
+        attention=[{"code": "doubtful_word", "message": "mot incertain : jeudi ?"}],
     )
     url = reverse("web:declaration", args=[note.pk])
 
@@ -405,10 +417,33 @@ def test_validate_all_leaves_planned_and_flagged_steps_to_be_decided_one_by_one(
 
     response = client_conseiller.post(reverse("web:validate-remaining", args=[note.pk]), follow=True)
 
-    assert "1 démarche validée. Restent à décider une par une : 1 prévue et 1 à vérifier." in response.content.decode()
+    assert (
+        "1 démarche validée. Restent à décider une par une : 1 prévue et 1 à vérifier."
+        in response.content.decode()
+    )
     decisions = {s.pk: s.decision for s in Step.objects.filter(declaration=note)}
     assert decisions == {plain.pk: "validated", planned.pk: "pending", flagged.pk: "pending"}
     note.refresh_from_db()
     assert note.status == Declaration.Status.SUBMITTED  # not reviewed while two steps wait
     after = client_conseiller.get(url).content.decode()
     assert "Valider d'un coup" not in after and "Restent à décider une par une" in after
+
+
+def test_a_counsellor_refuses_with_a_reason_from_the_list_and_the_trail_shows_it(
+    client_conseiller: Client, jeune: Beneficiary, make_declaration: MakeDeclaration
+) -> None:
+    declaration = make_declaration(jeune)
+    first, _second = declaration.steps.order_by("position")
+    url = reverse("web:declaration", args=[declaration.pk])
+    page = client_conseiller.get(url).content.decode()
+    assert f'id="id_step-{first.pk}-reason"' in page and "Déjà déclarée</option>" in page
+
+    response = client_conseiller.post(
+        reverse("web:review-step", args=[declaration.pk, first.pk]),
+        step_form(first, "rejected", reason="already_declared"),
+    )
+
+    assert response.status_code == 302
+    review = first.reviews.get()
+    assert (review.decision, review.reason, review.comment) == ("rejected", "already_declared", "")
+    assert "motif : déjà déclarée" in client_conseiller.get(url).content.decode()
