@@ -110,6 +110,7 @@ def _review_data(review: Review) -> dict[str, Any]:
     # member's own data. Their role is enough to read the trail.
     return {
         "decision": review.decision,
+        "reason": str(review.get_reason_display()) if review.reason else "",
         "comment": review.comment,
         "changes": review.changes,
         "reviewer_role": "conseiller",
