@@ -1,5 +1,6 @@
-"""Recogniser hints decided by figures: no hint, the word-list prompt, a natural French sentence,
-hotwords — on real speech (speech-dev) and on the domain notes (audio-dev), side by side.
+"""Recogniser hints and decoding choices decided by figures: no hint, the word-list prompt, a natural
+French sentence, hotwords, conditioning on previous text, temperature fallback, VAD — on real speech
+(speech-dev) and on the domain notes (audio-dev), side by side.
 
     .venv/bin/python benchmarks/bench_prompt.py [-n 90] [--only 'no hint' --only 'word-list prompt']
 
@@ -32,12 +33,18 @@ SENTENCE = (
     "Cette semaine, j'ai envoyé mon CV, j'ai eu un entretien et j'ai vu ma conseillère à la Mission Locale "
     "pour mon contrat d'engagement jeune."
 )
-CONFIGS = {
+# Each variant: engine attributes set before every transcription (the rest as configured).
+CONFIGS: dict[str, dict[str, object]] = {
     "no hint": {"initial_prompt": None, "hotwords": None},
     "word-list prompt": {"initial_prompt": WORDS, "hotwords": None},
     "sentence prompt": {"initial_prompt": SENTENCE, "hotwords": None},
     "hotwords (word list)": {"initial_prompt": None, "hotwords": WORDS},
+    # decoding choices, each with the word-list prompt
+    "prompt + condition on previous text": {"initial_prompt": WORDS, "hotwords": None, "condition_on_previous_text": True},
+    "prompt, no temperature fallback": {"initial_prompt": WORDS, "hotwords": None, "temperature": 0.0},
+    "prompt + VAD filter": {"initial_prompt": WORDS, "hotwords": None, "vad_filter": True},
 }
+DEFAULTS = {"condition_on_previous_text": False, "temperature": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0), "vad_filter": False}
 
 
 def main() -> None:
@@ -78,8 +85,8 @@ def main() -> None:
     transcribe_audio(files[0][1], engine=engine)  # warm-up
     for corpus, path, reference, row in files:
         for name, hints in CONFIGS.items():
-            engine.initial_prompt = hints["initial_prompt"]  # type: ignore[attr-defined]
-            engine.hotwords = hints["hotwords"]  # type: ignore[attr-defined]
+            for attribute, value in {**DEFAULTS, **hints}.items():
+                setattr(engine, attribute, value)
             started = time.perf_counter()
             result = transcribe_audio(path, engine=engine)
             seconds[name] += time.perf_counter() - started
@@ -93,7 +100,8 @@ def main() -> None:
         print(f"{corpus} {path.name} done", file=sys.stderr)
     extractor = build_extractor()
     records = [gold[n["id"]] for n in notes]
-    base = seconds.get("no hint") or next(iter(seconds.values()))
+    base_name = "no hint" if "no hint" in seconds else next(iter(seconds))
+    base = seconds[base_name]
     print(
         f"\nfaster-whisper {Path(engine.model_path).name}, beam {engine.beam_size}; "  # type: ignore[attr-defined]
         f"{len(notes)} audio-dev notes, {len(clips)} speech-dev clips"

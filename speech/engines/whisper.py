@@ -52,6 +52,9 @@ class WhisperEngine:
         self.vad_filter = vad_filter
         self.initial_prompt = initial_prompt or None
         self.hotwords = hotwords or None
+        # Decoding choices measured by benchmarks/bench_prompt.py (README): kept at these values.
+        self.condition_on_previous_text = False
+        self.temperature: float | tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
         # local_files_only: a worker must never reach the network; a missing file is an error, not a download.
         self._model = WhisperModel(
             str(path),
@@ -92,7 +95,8 @@ class WhisperEngine:
             hotwords=self.hotwords,
             word_timestamps=True,
             # Each note is short; conditioning on earlier text only spreads a hallucination further.
-            condition_on_previous_text=False,
+            condition_on_previous_text=self.condition_on_previous_text,
+            temperature=self.temperature,
         )
         texts: list[str] = []
         words: list[Word] = []
