@@ -13,8 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from kombu import Exchange, Queue
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from cej.env import (
     env_bool,

@@ -27,8 +27,8 @@ from typing import Any
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from declarations.extraction.types import ExtractedStep
+from declarations.heard import HeardWord, locate_words
 
-_LETTERS = re.compile(r"[\w'’-]+")
 # Numbers carry a step's count or date ("trois candidatures", "le douze"), though spaCy lists them.
 _NUMBERS = frozenset(
     "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente "
@@ -46,36 +46,6 @@ _NOT_MEANING = (frozenset(STOP_WORDS) - _NUMBERS) | {
     "alors",
     "donc",
 }
-
-
-@dataclass(frozen=True)
-class HeardWord:
-    word: str
-    start: int  # character offsets in the transcript
-    end: int
-    conf: float | None
-
-
-def locate_words(transcript: str, words: Iterable[Mapping[str, Any]]) -> list[HeardWord]:
-    """The engine's words placed in its transcript, in order (a word not found is left out)."""
-    located: list[HeardWord] = []
-    lowered = transcript.lower()
-    position = 0
-    for item in words:
-        token = str(item.get("word", "")).strip()
-        core = _LETTERS.search(token)
-        if core is None:
-            continue
-        found = lowered.find(core.group().lower(), position)
-        if found < 0:
-            continue
-        end = found + len(core.group())
-        conf = item.get("conf")
-        located.append(
-            HeardWord(transcript[found:end], found, end, float(conf) if conf is not None else None)
-        )
-        position = end
-    return located
 
 
 def bears_meaning(word: str) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from declarations.heard import locate_words
 from declarations.models import Step
 
 LOW_CONFIDENCE = 0.5
@@ -35,39 +36,6 @@ class Passage:
     @property
     def start_s(self) -> float | None:
         return next((piece.start_s for piece in self.pieces if piece.start_s is not None), None)
-
-
-@dataclass(frozen=True)
-class _TimedWord:
-    start: int
-    end: int
-    start_s: float
-    confidence: float | None
-
-
-def _locate_words(transcript: str, words: list[dict[str, Any]]) -> list[_TimedWord]:
-    """Find each recognised word in the transcript, in order; words that cannot be found are skipped."""
-    located: list[_TimedWord] = []
-    lowered = transcript.lower()
-    cursor = 0
-    for word in words:
-        token = str(word.get("word", "")).strip().lower()
-        if not token:
-            continue
-        index = lowered.find(token, cursor)
-        if index < 0:
-            continue
-        confidence = word.get("conf")
-        located.append(
-            _TimedWord(
-                start=index,
-                end=index + len(token),
-                start_s=float(word.get("start") or 0),
-                confidence=float(confidence) if confidence is not None else None,
-            )
-        )
-        cursor = index + len(token)
-    return located
 
 
 def _evidence_ranges(transcript: str, steps: list[Step]) -> list[tuple[int, int, int]]:
@@ -95,7 +63,7 @@ def _evidence_ranges(transcript: str, steps: list[Step]) -> list[tuple[int, int,
 
 
 def passages(transcript: str, words: list[dict[str, Any]], steps: list[Step]) -> list[Passage]:
-    timed = _locate_words(transcript, words if isinstance(words, list) else [])
+    timed = locate_words(transcript, words if isinstance(words, list) else [])
     evidence = _evidence_ranges(transcript, steps)
     cuts = {0, len(transcript)}
     for word in timed:
@@ -119,9 +87,9 @@ def passages(transcript: str, words: list[dict[str, Any]], steps: list[Step]) ->
         )
         piece = Piece(
             text=transcript[start:end],
-            start_s=word.start_s if word else None,
-            low_confidence=bool(word and word.confidence is not None and word.confidence < LOW_CONFIDENCE),
-            confidence=word.confidence if word else None,
+            start_s=(word.start_s or 0.0) if word else None,
+            low_confidence=bool(word and word.conf is not None and word.conf < LOW_CONFIDENCE),
+            confidence=word.conf if word else None,
         )
         if not result or result[-1].step_id != step_id:
             result.append(Passage(step_id=step_id))
