@@ -40,11 +40,16 @@ CONFIGS: dict[str, dict[str, object]] = {
     "sentence prompt": {"initial_prompt": SENTENCE, "hotwords": None},
     "hotwords (word list)": {"initial_prompt": None, "hotwords": WORDS},
     # decoding choices, each with the word-list prompt
-    "prompt + condition on previous text": {"initial_prompt": WORDS, "hotwords": None, "condition_on_previous_text": True},
+    "prompt + condition on previous text": {
+        "initial_prompt": WORDS,
+        "hotwords": None,
+        "condition_on_previous_text": True,
+    },
     "prompt, no temperature fallback": {"initial_prompt": WORDS, "hotwords": None, "temperature": 0.0},
     "prompt + VAD filter": {"initial_prompt": WORDS, "hotwords": None, "vad_filter": True},
 }
-DEFAULTS = {"condition_on_previous_text": False, "temperature": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0), "vad_filter": False}
+# Decoding attributes a variant may change; the others keep the engine's own (shipped) values.
+DECODING = ("condition_on_previous_text", "temperature", "vad_filter")
 
 
 def main() -> None:
@@ -69,6 +74,7 @@ def main() -> None:
     from speech.services import transcribe_audio
 
     engine = get_engine()
+    shipped = {attribute: getattr(engine, attribute) for attribute in DECODING}
     with open(DECLARATIONS_DEV, encoding="utf-8") as lines:
         gold = {r["id"]: r for r in map(json.loads, lines)}
     with open(AUDIO_DEV / "manifest.jsonl", encoding="utf-8") as lines:
@@ -85,7 +91,7 @@ def main() -> None:
     transcribe_audio(files[0][1], engine=engine)  # warm-up
     for corpus, path, reference, row in files:
         for name, hints in CONFIGS.items():
-            for attribute, value in {**DEFAULTS, **hints}.items():
+            for attribute, value in {**shipped, **hints}.items():
                 setattr(engine, attribute, value)
             started = time.perf_counter()
             result = transcribe_audio(path, engine=engine)
@@ -107,7 +113,7 @@ def main() -> None:
         f"{len(notes)} audio-dev notes, {len(clips)} speech-dev clips"
     )
     print(
-        "| hint | WER speech-dev (real voices) | WER audio-dev | audio → steps F1 (audio-dev) | compute vs no hint |"
+        f"| variant | WER speech-dev (real voices) | WER audio-dev | audio → steps F1 (audio-dev) | compute vs {base_name} |"
     )
     print("|---|---|---|---|---|")
     for name in CONFIGS:
